@@ -1,0 +1,85 @@
+#pragma once
+
+// All hub logic, with no gRPC types: authorise every request against the current policy, audit
+// every decision durably before answering, and delegate to storage and the query engine.
+// Built from injected dependencies so it is unit-tested with fakes.
+//
+// Thread-safe. The policy can be replaced at any time (SIGHUP); each request uses the policy
+// that was current when it started.
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/clock.h"
+#include "common/identity.h"
+#include "confide/v1/admin.pb.h"
+#include "confide/v1/audit.pb.h"
+#include "confide/v1/ingest.pb.h"
+#include "confide/v1/query.pb.h"
+#include "hub/audit/audit_log.h"
+#include "hub/storage/record_store.h"
+#include "policy/authorizer.h"
+#include "policy/policy.h"
+
+namespace confide::hub {
+
+struct ExchangeOptions {
+  int max_batch_records = 5000;
+};
+
+class Exchange {
+ public:
+  // `hub_secret` re-keys every match token before storage; it never leaves this object.
+  Exchange(std::shared_ptr<const policy::Policy> policy, RecordStore& records, AuditLog& audit,
+           const Clock& clock, std::string hub_secret, ExchangeOptions options = {});
+
+  // Errors: PermissionDenied (policy), InvalidArgument (malformed batch), FailedPrecondition
+  // (same batch id, different content), Unavailable (storage or audit failed: nothing stored).
+  absl::StatusOr<v1::PushAck> Push(const Identity& caller, const v1::Batch& batch);
+  absl::StatusOr<v1::GetDatasetResponse> GetDataset(const Identity& caller,
+                                                    const v1::GetDatasetRequest& request);
+  absl::StatusOr<v1::QueryResult> Query(const Identity& caller, const v1::QueryRequest& request);
+  absl::StatusOr<v1::ListAuditResponse> ListAudit(const Identity& caller,
+                                                  const v1::ListAuditRequest& request);
+  absl::StatusOr<v1::HealthResponse> Health(const Identity& caller);
+
+  // Audits a request refused before it reached a handler (e.g. a certificate without a Confide
+  // identity) and returns `why`, or Unavailable if the refusal could not be audited.
+  absl::Status RecordRefusal(absl::string_view action, absl::string_view peer,
+                             const absl::Status& why);
+  // Audits a hub lifecycle event ("hub.start", "policy.reload", ...).
+  absl::Status RecordEvent(absl::string_view action, v1::AuditEvent::Decision decision,
+                           absl::string_view detail);
+
+  void ReplacePolicy(std::shared_ptr<const policy::Policy> policy);
+  std::shared_ptr<const policy::Policy> policy() const;
+
+ private:
+  // Runs the authoriser; on denial audits and returns PermissionDenied naming the rule.
+  absl::StatusOr<policy::Decision> Authorize(const policy::Policy& policy,
+                                             const policy::AccessRequest& request,
+                                             v1::AuditEvent& event);
+  v1::AuditEvent NewEvent(const Identity& caller, policy::Action action,
+                          const policy::Policy& policy) const;
+  // Appends `event`; a failure becomes Unavailable so the caller answers nothing.
+  absl::StatusOr<uint64_t> Audit(v1::AuditEvent event);
+  // Audits a failure (invalid input etc.) and returns it, or Unavailable if auditing failed.
+  absl::Status AuditFailure(v1::AuditEvent event, const absl::Status& status);
+
+  absl::StatusOr<v1::QueryResult> RunQuery(const policy::Policy& policy,
+                                           const v1::QueryRequest& request,
+                                           const Identity& caller, v1::AuditEvent& event);
+
+  mutable std::mutex policy_mu_;
+  std::shared_ptr<const policy::Policy> policy_;
+  RecordStore& records_;
+  AuditLog& audit_;
+  const Clock& clock_;
+  const std::string hub_secret_;
+  const ExchangeOptions options_;
+  const absl::Time started_;
+};
+
+}  // namespace confide::hub

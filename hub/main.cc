@@ -1,0 +1,189 @@
+// confide-hub: composition root. Loads the config, opens storage, serves mTLS gRPC, reloads the
+// policy on SIGHUP and shuts down cleanly on SIGTERM/SIGINT.
+
+#include <signal.h>
+
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "common/clock.h"
+#include "common/files.h"
+#include "common/log.h"
+#include "common/tls.h"
+#include "grpcpp/grpcpp.h"
+#include "hub/exchange.h"
+#include "hub/hub_config.h"
+#include "hub/service/hub_services.h"
+#include "hub/storage/rocksdb_store.h"
+#include "policy/policy.h"
+
+namespace confide::hub {
+namespace {
+
+constexpr int kExitConfig = 1;
+constexpr int kExitUnavailable = 4;
+
+ExchangeOptions MakeExchangeOptions(const v1::HubConfig& config) {
+  ExchangeOptions options;
+  options.max_batch_records = config.max_batch_records();
+  return options;
+}
+
+absl::CivilDay Today(const Clock& clock) {
+  return absl::ToCivilDay(clock.Now(), absl::UTCTimeZone());
+}
+
+void ReloadPolicy(Exchange& exchange, const std::string& path, const Clock& clock) {
+  absl::StatusOr<std::shared_ptr<const policy::Policy>> loaded =
+      policy::Policy::FromFile(path, Today(clock));
+  if (!loaded.ok()) {
+    LogError("hub", "policy reload refused, keeping version ", exchange.policy()->version(),
+             ":\n", loaded.status().message());
+    if (!exchange.RecordEvent("policy.reload", v1::AuditEvent::ERROR,
+                              absl::StrCat("refused: ", loaded.status().message()))
+             .ok()) {
+      LogError("hub", "could not audit the refused policy reload");
+    }
+    return;
+  }
+  for (const std::string& warning : (*loaded)->warnings()) {
+    LogWarning("hub", warning);
+  }
+  std::string detail =
+      absl::StrCat("policy ", exchange.policy()->version(), " -> ", (*loaded)->version());
+  // Audit first: a policy change that cannot be audited does not take effect.
+  if (!exchange.RecordEvent("policy.reload", v1::AuditEvent::ALLOW, detail).ok()) {
+    LogError("hub", "could not audit the policy reload; keeping the old policy");
+    return;
+  }
+  exchange.ReplacePolicy(*std::move(loaded));
+  LogInfo("hub", "policy reloaded: ", detail);
+}
+
+int Run(const std::string& config_path) {
+  absl::StatusOr<v1::HubConfig> config = LoadHubConfig(config_path);
+  if (!config.ok()) {
+    std::cerr << "confide-hub: " << config.status().message() << "\n";
+    return kExitConfig;
+  }
+  RealClock clock;
+  absl::StatusOr<std::shared_ptr<const policy::Policy>> policy =
+      policy::Policy::FromFile(config->policy_file(), Today(clock));
+  if (!policy.ok()) {
+    std::cerr << "confide-hub: policy file rejected:\n" << policy.status().message() << "\n";
+    return kExitConfig;
+  }
+  for (const std::string& warning : (*policy)->warnings()) {
+    LogWarning("hub", warning);
+  }
+  absl::StatusOr<std::string> secret = ReadHexKeyFile(config->hub_secret_key_file(), 32);
+  if (!secret.ok()) {
+    std::cerr << "confide-hub: hub secret: " << secret.status().message() << "\n";
+    return kExitConfig;
+  }
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      MakeServerCredentials(config->tls());
+  if (!credentials.ok()) {
+    std::cerr << "confide-hub: TLS: " << credentials.status().message() << "\n";
+    return kExitConfig;
+  }
+  absl::StatusOr<std::unique_ptr<RocksDbStore>> store = RocksDbStore::Open(config->data_dir());
+  if (!store.ok()) {
+    std::cerr << "confide-hub: storage: " << store.status().message() << "\n";
+    return kExitUnavailable;
+  }
+
+  Exchange exchange(*policy, **store, **store, clock, *std::move(secret),
+                    MakeExchangeOptions(*config));
+  IngestService ingest(exchange);
+  QueryService query(exchange);
+  AuditService audit(exchange);
+  AdminService admin(exchange);
+
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(config->listen_address(), *credentials, &port);
+  builder.RegisterService(&ingest);
+  builder.RegisterService(&query);
+  builder.RegisterService(&audit);
+  builder.RegisterService(&admin);
+  builder.SetMaxReceiveMessageSize(4 * 1024 * 1024);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    std::cerr << "confide-hub: cannot listen on " << config->listen_address() << "\n";
+    return kExitUnavailable;
+  }
+  if (!exchange.RecordEvent("hub.start", v1::AuditEvent::ALLOW,
+                            absl::StrCat("listening on port ", port))
+           .ok()) {
+    std::cerr << "confide-hub: cannot write the audit log; refusing to serve\n";
+    server->Shutdown();
+    return kExitUnavailable;
+  }
+  if (!config->port_file().empty()) {
+    absl::Status written = WriteFileAtomic(config->port_file(), absl::StrCat(port, "\n"));
+    if (!written.ok()) {
+      std::cerr << "confide-hub: " << written.message() << "\n";
+      server->Shutdown();
+      return kExitConfig;
+    }
+  }
+  LogInfo("hub", "serving on port ", port, " with policy ", exchange.policy()->version());
+
+  // Signals are blocked in every thread (see main) and taken here synchronously.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  while (true) {
+    int signal_number = 0;
+    if (sigwait(&signals, &signal_number) != 0) {
+      continue;
+    }
+    if (signal_number == SIGHUP) {
+      ReloadPolicy(exchange, config->policy_file(), clock);
+      continue;
+    }
+    break;
+  }
+  LogInfo("hub", "shutting down");
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  if (!exchange.RecordEvent("hub.stop", v1::AuditEvent::ALLOW, "clean shutdown").ok()) {
+    LogError("hub", "could not audit the shutdown");
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace confide::hub
+
+int main(int argc, char** argv) {
+  std::string config_path;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--config" && i + 1 < argc) {
+      config_path = argv[++i];
+    } else if (arg.rfind("--config=", 0) == 0) {
+      config_path = arg.substr(9);
+    } else {
+      std::cerr << "usage: confide-hub --config hub.textpb\n";
+      return 1;
+    }
+  }
+  if (config_path.empty()) {
+    std::cerr << "usage: confide-hub --config hub.textpb\n";
+    return 1;
+  }
+  // Block the signals before gRPC starts its threads so only the main loop receives them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return confide::hub::Run(config_path);
+}

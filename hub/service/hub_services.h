@@ -1,0 +1,61 @@
+#pragma once
+
+// Thin gRPC adapters: identify the caller from the mTLS certificate, call Exchange, translate.
+// No policy, storage or crypto logic lives here.
+
+#include "confide/v1/admin.grpc.pb.h"
+#include "confide/v1/audit.grpc.pb.h"
+#include "confide/v1/ingest.grpc.pb.h"
+#include "confide/v1/query.grpc.pb.h"
+#include "hub/exchange.h"
+
+namespace confide::hub {
+
+// The caller's identity from the verified peer certificate's URI SAN. Identity never comes from
+// request fields. Unauthenticated when the certificate carries no (or more than one) Confide
+// identity.
+absl::StatusOr<Identity> IdentityFromPeer(const grpc::ServerContext& context);
+
+class IngestService final : public v1::Ingest::Service {
+ public:
+  explicit IngestService(Exchange& exchange) : exchange_(exchange) {}
+  grpc::Status Push(grpc::ServerContext* context,
+                    grpc::ServerReaderWriter<v1::PushAck, v1::PushRequest>* stream) override;
+  grpc::Status GetDataset(grpc::ServerContext* context, const v1::GetDatasetRequest* request,
+                          v1::GetDatasetResponse* response) override;
+
+ private:
+  Exchange& exchange_;
+};
+
+class QueryService final : public v1::Query::Service {
+ public:
+  explicit QueryService(Exchange& exchange) : exchange_(exchange) {}
+  grpc::Status Run(grpc::ServerContext* context, const v1::QueryRequest* request,
+                   v1::QueryResult* response) override;
+
+ private:
+  Exchange& exchange_;
+};
+
+class AuditService final : public v1::Audit::Service {
+ public:
+  explicit AuditService(Exchange& exchange) : exchange_(exchange) {}
+  grpc::Status List(grpc::ServerContext* context, const v1::ListAuditRequest* request,
+                    v1::ListAuditResponse* response) override;
+
+ private:
+  Exchange& exchange_;
+};
+
+class AdminService final : public v1::Admin::Service {
+ public:
+  explicit AdminService(Exchange& exchange) : exchange_(exchange) {}
+  grpc::Status Health(grpc::ServerContext* context, const v1::HealthRequest* request,
+                      v1::HealthResponse* response) override;
+
+ private:
+  Exchange& exchange_;
+};
+
+}  // namespace confide::hub

@@ -1,0 +1,198 @@
+#include "hub/storage/rocksdb_store.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "rocksdb/db.h"
+#include "rocksdb/options.h"
+#include "rocksdb/write_batch.h"
+
+namespace confide::hub {
+namespace {
+
+absl::Status FromRocks(const rocksdb::Status& status, absl::string_view what) {
+  if (status.ok()) {
+    return absl::OkStatus();
+  }
+  std::string message = absl::StrCat(what, ": ", status.ToString());
+  if (status.IsNotFound()) {
+    return absl::NotFoundError(message);
+  }
+  if (status.IsBusy() || status.IsTryAgain() || status.IsIOError() || status.IsNoSpace()) {
+    return absl::UnavailableError(message);
+  }
+  if (status.IsCorruption()) {
+    return absl::DataLossError(message);
+  }
+  return absl::InternalError(message);
+}
+
+constexpr const char* kFamilyNames[] = {"default", "records", "batches", "audit"};
+
+std::string RecordKey(absl::string_view dataset, absl::string_view agency,
+                      absl::string_view record_id) {
+  return absl::StrCat(dataset, std::string(1, '\0'), agency, std::string(1, '\0'), record_id);
+}
+
+std::string BatchKey(absl::string_view agency, absl::string_view batch_id) {
+  return absl::StrCat(agency, std::string(1, '\0'), batch_id);
+}
+
+// Big-endian so keys sort in sequence order.
+std::string SequenceKey(uint64_t sequence) {
+  std::string key(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    key[i] = static_cast<char>(sequence & 0xff);
+    sequence >>= 8;
+  }
+  return key;
+}
+
+uint64_t DecodeSequenceKey(const rocksdb::Slice& key) {
+  uint64_t sequence = 0;
+  for (size_t i = 0; i < key.size() && i < 8; ++i) {
+    sequence = (sequence << 8) | static_cast<unsigned char>(key[i]);
+  }
+  return sequence;
+}
+
+rocksdb::WriteOptions DurableWrite() {
+  rocksdb::WriteOptions options;
+  options.sync = true;  // An acknowledged batch or audited response must survive power loss.
+  return options;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(const std::string& path) {
+  rocksdb::DBOptions options;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  options.paranoid_checks = true;
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const char* name : kFamilyNames) {
+    families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  }
+  std::unique_ptr<RocksDbStore> store(new RocksDbStore);
+  rocksdb::DB* raw = nullptr;
+  CONFIDE_RETURN_IF_ERROR(FromRocks(
+      rocksdb::DB::Open(options, path, families, &store->handles_, &raw),
+      absl::StrCat("cannot open database in ", path)));
+  store->db_.reset(raw);
+
+  std::unique_ptr<rocksdb::Iterator> it(
+      store->db_->NewIterator(rocksdb::ReadOptions(), store->handles_[kAudit]));
+  it->SeekToLast();
+  if (it->Valid()) {
+    store->next_sequence_ = DecodeSequenceKey(it->key()) + 1;
+  }
+  CONFIDE_RETURN_IF_ERROR(FromRocks(it->status(), "reading the audit log"));
+  return store;
+}
+
+RocksDbStore::~RocksDbStore() {
+  for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+    if (db_ != nullptr) {
+      db_->DestroyColumnFamilyHandle(handle);
+    }
+  }
+  handles_.clear();
+  db_.reset();
+}
+
+absl::StatusOr<PutBatchResult> RocksDbStore::PutBatch(
+    const BatchWrite& write, const std::function<v1::AuditEvent(BatchOutcome)>& make_audit) {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  PutBatchResult result;
+  const std::string batch_key = BatchKey(write.agency, write.batch_id);
+  std::string existing;
+  rocksdb::Status get = db_->Get(rocksdb::ReadOptions(), handles_[kBatches], batch_key, &existing);
+  rocksdb::WriteBatch batch;
+  if (get.ok()) {
+    v1::StoredBatch stored;
+    if (!stored.ParseFromString(existing)) {
+      return absl::DataLossError("stored batch entry is unreadable");
+    }
+    result.outcome = stored.content_hash() == write.content_hash ? BatchOutcome::kDuplicate
+                                                                 : BatchOutcome::kConflict;
+  } else if (get.IsNotFound()) {
+    result.outcome = BatchOutcome::kStored;
+    for (const v1::StoredRecord& record : write.records) {
+      CONFIDE_RETURN_IF_ERROR(
+          FromRocks(batch.Put(handles_[kRecords],
+                              RecordKey(record.dataset(), record.agency(), record.record_id()),
+                              record.SerializeAsString()),
+                    "staging record"));
+    }
+    v1::StoredBatch entry;
+    entry.set_agency(write.agency);
+    entry.set_dataset(write.dataset);
+    entry.set_content_hash(write.content_hash);
+    entry.set_records(static_cast<int64_t>(write.records.size()));
+    CONFIDE_RETURN_IF_ERROR(FromRocks(
+        batch.Put(handles_[kBatches], batch_key, entry.SerializeAsString()), "staging batch"));
+  } else {
+    return FromRocks(get, "looking up batch");
+  }
+  v1::AuditEvent event = make_audit(result.outcome);
+  event.set_sequence(next_sequence_);
+  CONFIDE_RETURN_IF_ERROR(FromRocks(
+      batch.Put(handles_[kAudit], SequenceKey(next_sequence_), event.SerializeAsString()),
+      "staging audit event"));
+  CONFIDE_RETURN_IF_ERROR(FromRocks(db_->Write(DurableWrite(), &batch), "writing batch"));
+  result.audit_sequence = next_sequence_++;
+  return result;
+}
+
+absl::Status RocksDbStore::ScanDataset(
+    absl::string_view dataset, const std::function<void(const v1::StoredRecord&)>& visit) const {
+  const std::string prefix = absl::StrCat(dataset, std::string(1, '\0'));
+  rocksdb::ReadOptions options;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, handles_[kRecords]));
+  v1::StoredRecord record;
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (!record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("a stored record is unreadable");
+    }
+    visit(record);
+  }
+  return FromRocks(it->status(), "scanning records");
+}
+
+absl::StatusOr<uint64_t> RocksDbStore::Append(v1::AuditEvent event) {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  event.set_sequence(next_sequence_);
+  rocksdb::WriteBatch batch;
+  CONFIDE_RETURN_IF_ERROR(FromRocks(
+      batch.Put(handles_[kAudit], SequenceKey(next_sequence_), event.SerializeAsString()),
+      "staging audit event"));
+  CONFIDE_RETURN_IF_ERROR(FromRocks(db_->Write(DurableWrite(), &batch), "appending audit event"));
+  return next_sequence_++;
+}
+
+absl::StatusOr<std::vector<v1::AuditEvent>> RocksDbStore::List(
+    const v1::ListAuditRequest& request) const {
+  const size_t limit = request.limit() > 0 ? static_cast<size_t>(request.limit()) : 1000;
+  std::vector<v1::AuditEvent> events;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), handles_[kAudit]));
+  v1::AuditEvent event;
+  for (it->Seek(SequenceKey(request.after_sequence() + 1)); it->Valid() && events.size() < limit;
+       it->Next()) {
+    if (!event.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(
+          absl::StrCat("audit event ", DecodeSequenceKey(it->key()), " is unreadable"));
+    }
+    if (MatchesAuditFilter(event, request)) {
+      events.push_back(event);
+    }
+  }
+  CONFIDE_RETURN_IF_ERROR(FromRocks(it->status(), "reading the audit log"));
+  return events;
+}
+
+uint64_t RocksDbStore::audit_events() const {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  return next_sequence_ - 1;
+}
+
+}  // namespace confide::hub
