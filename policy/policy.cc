@@ -175,7 +175,20 @@ std::vector<std::string> Policy::QueryableDimensions(const v1::Dataset& dataset)
     names.push_back("ward");
     names.push_back("borough");
   }
+  if (!AgeOutput(dataset).empty()) {
+    names.push_back("age_band");
+  }
   return names;
+}
+
+std::string Policy::AgeOutput(const v1::Dataset& dataset) const {
+  for (const v1::Field& field : dataset.fields()) {
+    if (field.class_() == v1::Field::QUASI_IDENTIFIER &&
+        field.generalisation() == v1::Field::AGE_AT_EVENT) {
+      return field.output_name();
+    }
+  }
+  return "";
 }
 
 GeoLevel Policy::GeoLevelOfDimension(const v1::Dataset& dataset,

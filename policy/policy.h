@@ -56,6 +56,8 @@ class Policy {
   std::vector<std::string> SendableValues(const v1::Dataset& dataset) const;
   // Every dimension a query on `dataset` may name: sent values plus derived time and area ones.
   std::vector<std::string> QueryableDimensions(const v1::Dataset& dataset) const;
+  // Name of the age-at-event value ("age"), from which the hub derives "age_band"; "" if none.
+  std::string AgeOutput(const v1::Dataset& dataset) const;
   // Geographic level of a dimension ("district", "ward", "borough"), kNone if not geographic.
   GeoLevel GeoLevelOfDimension(const v1::Dataset& dataset, absl::string_view dimension) const;
   // Borough and ward of a postcode district; empty when unknown.

@@ -1,5 +1,6 @@
 #include "hub/analytics/record_dimensions.h"
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 
@@ -79,6 +80,19 @@ RecordRowView::RecordRowView(const policy::Policy& policy, const v1::Dataset& da
   if (location != nullptr) {
     location_output_ = location->output_name();
   }
+  age_output_ = policy.AgeOutput(dataset);
+}
+
+std::string AgeBandOf(int age) {
+  static const std::pair<int, const char*> kBands[] = {
+      {10, "0-9"}, {18, "10-17"}, {25, "18-24"}, {35, "25-34"},
+      {45, "35-44"}, {55, "45-54"}, {65, "55-64"}};
+  for (const auto& [below, band] : kBands) {
+    if (age < below) {
+      return band;
+    }
+  }
+  return "65+";
 }
 
 void RecordRowView::Reset(const v1::StoredRecord& record) { record_ = &record; }
@@ -102,6 +116,16 @@ absl::optional<absl::string_view> RecordRowView::Get(absl::string_view column) c
       return absl::nullopt;
     }
     return absl::string_view(value);
+  }
+  if (column == "age_band") {
+    auto age = record_->values().find(age_output_);
+    int years = 0;
+    if (age_output_.empty() || age == record_->values().end() ||
+        !absl::SimpleAtoi(age->second, &years)) {
+      return absl::nullopt;
+    }
+    scratch_ = AgeBandOf(years);
+    return absl::string_view(scratch_);
   }
   absl::optional<std::string> time = TimeDimension(column, record_->event_time());
   if (!time.has_value()) {

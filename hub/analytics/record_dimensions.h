@@ -14,6 +14,9 @@
 
 namespace confide::hub {
 
+// Age band of a whole-years age: 0-9, 10-17, 18-24, 25-34, 35-44, 45-54, 55-64, 65+.
+std::string AgeBandOf(int age);
+
 // Value of a derived time dimension for an event time (civil seconds since 1970-01-01T00:00),
 // or nullopt if `dimension` is not a time dimension. Formats sort in time order:
 // year "2025", financial_year "2025/26", quarter "2025-Q1", month "2025-03", week "2025-W09"
@@ -31,6 +34,7 @@ class RecordRowView final : public query::RowView {
  private:
   const policy::Policy& policy_;
   std::string location_output_;  // name of the generalised location value, e.g. "district"
+  std::string age_output_;       // name of the age-at-event value, e.g. "age"
   const v1::StoredRecord* record_ = nullptr;
   mutable std::string scratch_;
 };

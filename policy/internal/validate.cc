@@ -196,8 +196,9 @@ void Checker::CheckDataset(const v1::Dataset& dataset, int i) {
       Error(at, absl::StrCat("field '", field.name(),
                              "' has a generalisation but is not a QUASI_IDENTIFIER"));
     }
+    // Sex alone identifies nobody, so it may be both a linkage element and a sent attribute.
     if (field.person_element() != v1::PERSON_ELEMENT_UNSPECIFIED &&
-        field.class_() == v1::Field::ATTRIBUTE) {
+        field.person_element() != v1::SEX && field.class_() == v1::Field::ATTRIBUTE) {
       Error(at, absl::StrCat("field '", field.name(),
                              "' feeds linkage so it must be a DIRECT_IDENTIFIER or "
                              "QUASI_IDENTIFIER, not an ATTRIBUTE"));
@@ -233,7 +234,7 @@ void Checker::CheckDataset(const v1::Dataset& dataset, int i) {
             "location_field must name a QUASI_IDENTIFIER generalised to POSTCODE_DISTRICT");
     }
   }
-  for (const char* derived : {"borough", "ward"}) {
+  for (const char* derived : {"borough", "ward", "age_band"}) {
     if (fields.contains(derived) || outputs.contains(derived)) {
       Error({{"datasets", i}},
             absl::StrCat("'", derived, "' is derived by the hub and cannot be a field name"));
@@ -332,7 +333,7 @@ void Checker::CheckAgreement(const v1::Agreement& agreement, int i) {
                           field.output_name() == dimension);
       }
     }
-    known = known || dimension == "borough" || dimension == "ward" ||
+    known = known || dimension == "borough" || dimension == "ward" || dimension == "age_band" ||
             GrainOfTimeDimension(dimension) != TimeGrain::kNone || dimension == "hour" ||
             dimension == "weekday" || dimension == "hour_of_week";
     if (identifier) {

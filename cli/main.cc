@@ -1,0 +1,38 @@
+// confide: the analyst and IG officer's client.
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+
+namespace {
+
+constexpr const char kUsage[] =
+    "usage:\n"
+    "  confide query --config client.textpb --agreement ID --purpose TEXT \"SQL\" "
+    "[--format table|csv|json]\n"
+    "  confide audit list --config client.textpb [filters] [--format table|csv|json]\n"
+    "  confide policy check FILE\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::cerr << kUsage;
+    return 1;
+  }
+  std::string command = args[0];
+  if (command == "query") {
+    return confide::cli::QueryCommand({args.begin() + 1, args.end()});
+  }
+  if (command == "audit" && args.size() >= 2 && args[1] == "list") {
+    return confide::cli::AuditListCommand({args.begin() + 2, args.end()});
+  }
+  if (command == "policy" && args.size() >= 2 && args[1] == "check") {
+    return confide::cli::PolicyCheckCommand({args.begin() + 2, args.end()});
+  }
+  std::cerr << kUsage;
+  return 1;
+}

@@ -1,0 +1,215 @@
+#include "cli/output.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+
+namespace confide::cli {
+namespace {
+
+std::string CsvField(absl::string_view text) {
+  if (text.find_first_of(",\"\r\n") == absl::string_view::npos) {
+    return std::string(text);
+  }
+  std::string out = "\"";
+  for (char c : text) {
+    out.push_back(c);
+    if (c == '"') {
+      out.push_back('"');
+    }
+  }
+  return out + "\"";
+}
+
+std::string RenderCsv(const std::vector<std::string>& header,
+                      const std::vector<std::vector<std::string>>& rows) {
+  std::string out;
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::vector<std::string> escaped;
+    for (const std::string& cell : cells) {
+      escaped.push_back(CsvField(cell));
+    }
+    absl::StrAppend(&out, absl::StrJoin(escaped, ","), "\n");
+  };
+  line(header);
+  for (const auto& row : rows) {
+    line(row);
+  }
+  return out;
+}
+
+const char* DecisionName(v1::AuditEvent::Decision decision) {
+  switch (decision) {
+    case v1::AuditEvent::ALLOW:
+      return "allow";
+    case v1::AuditEvent::DENY:
+      return "deny";
+    case v1::AuditEvent::ERROR:
+      return "error";
+    default:
+      return "?";
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<Format> ParseFormat(absl::string_view text) {
+  if (text == "table") {
+    return Format::kTable;
+  }
+  if (text == "csv") {
+    return Format::kCsv;
+  }
+  if (text == "json") {
+    return Format::kJson;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("expected --format table, csv or json, got '", text, "'"));
+}
+
+std::string JsonString(absl::string_view text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          out += absl::StrFormat("\\u%04x", c);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string RenderTable(const std::vector<std::string>& header,
+                        const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> widths(header.size());
+  for (size_t i = 0; i < header.size(); ++i) {
+    widths[i] = header[i].size();
+    for (const auto& row : rows) {
+      widths[i] = std::max(widths[i], i < row.size() ? row[i].size() : 0);
+    }
+  }
+  std::string out;
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string text;
+    for (size_t i = 0; i < widths.size(); ++i) {
+      const std::string& cell = i < cells.size() ? cells[i] : "";
+      absl::StrAppend(&text, i == 0 ? "" : "  ", cell, std::string(widths[i] - cell.size(), ' '));
+    }
+    while (!text.empty() && text.back() == ' ') {
+      text.pop_back();
+    }
+    absl::StrAppend(&out, text, "\n");
+  };
+  line(header);
+  std::vector<std::string> rule;
+  for (size_t width : widths) {
+    rule.push_back(std::string(width, '-'));
+  }
+  line(rule);
+  for (const auto& row : rows) {
+    line(row);
+  }
+  return out;
+}
+
+std::string RenderQueryResult(const v1::QueryResult& result, Format format) {
+  std::vector<std::string> header(result.dimension_names().begin(),
+                                  result.dimension_names().end());
+  header.insert(header.end(), result.measure_names().begin(), result.measure_names().end());
+  std::vector<std::vector<std::string>> rows;
+  for (const v1::ResultRow& row : result.rows()) {
+    std::vector<std::string>& cells = rows.emplace_back(row.dimensions().begin(),
+                                                        row.dimensions().end());
+    for (const v1::ResultCell& cell : row.measures()) {
+      cells.push_back(cell.display());
+    }
+  }
+  if (format == Format::kCsv) {
+    return RenderCsv(header, rows);
+  }
+  if (format == Format::kTable) {
+    std::string out = RenderTable(header, rows);
+    for (const std::string& note : result.notes()) {
+      absl::StrAppend(&out, "note: ", note, "\n");
+    }
+    return out;
+  }
+  std::string out = "{\"columns\":[";
+  std::vector<std::string> quoted;
+  for (const std::string& name : header) {
+    quoted.push_back(JsonString(name));
+  }
+  absl::StrAppend(&out, absl::StrJoin(quoted, ","), "],\"rows\":[");
+  for (int r = 0; r < result.rows_size(); ++r) {
+    const v1::ResultRow& row = result.rows(r);
+    std::vector<std::string> cells;
+    for (const std::string& dim : row.dimensions()) {
+      cells.push_back(JsonString(dim));
+    }
+    for (const v1::ResultCell& cell : row.measures()) {
+      cells.push_back(cell.suppressed() ? "null" : cell.display());
+    }
+    absl::StrAppend(&out, r == 0 ? "" : ",", "[", absl::StrJoin(cells, ","), "]");
+  }
+  quoted.clear();
+  for (const std::string& note : result.notes()) {
+    quoted.push_back(JsonString(note));
+  }
+  absl::StrAppend(&out, "],\"notes\":[", absl::StrJoin(quoted, ","),
+                  "],\"policy_version\":", JsonString(result.policy_version()),
+                  ",\"audit_sequence\":", result.audit_sequence(), "}\n");
+  return out;
+}
+
+std::string RenderAuditEvents(const std::vector<v1::AuditEvent>& events, Format format) {
+  std::vector<std::string> header = {"seq",     "time (UTC)", "actor",  "action", "decision",
+                                     "dataset", "agreement",  "purpose", "rule",  "reason",
+                                     "detail"};
+  std::vector<std::vector<std::string>> rows;
+  for (const v1::AuditEvent& event : events) {
+    rows.push_back({absl::StrCat(event.sequence()),
+                    absl::FormatTime("%Y-%m-%d %H:%M:%S", absl::FromUnixMicros(event.time_micros()),
+                                     absl::UTCTimeZone()),
+                    event.actor(), event.action(), DecisionName(event.decision()), event.dataset(),
+                    event.agreement(), event.purpose(), event.rule(), event.reason(),
+                    event.detail()});
+  }
+  if (format == Format::kTable) {
+    return RenderTable(header, rows);
+  }
+  if (format == Format::kCsv) {
+    return RenderCsv(header, rows);
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::vector<std::string> fields;
+    for (size_t i = 0; i < header.size(); ++i) {
+      fields.push_back(absl::StrCat(JsonString(header[i]), ":", JsonString(row[i])));
+    }
+    absl::StrAppend(&out, "{", absl::StrJoin(fields, ","), "}\n");
+  }
+  return out;
+}
+
+}  // namespace confide::cli
