@@ -29,6 +29,10 @@ absl::StatusOr<v1::HubConfig> LoadHubConfig(const std::string& path) {
   if (!config.has_tls()) {
     return missing("tls");
   }
+  // Revocation is not optional: without a CRL directory a revoked certificate would be served.
+  if (config.tls().crl_dir().empty()) {
+    return missing("tls.crl_dir");
+  }
   config.set_data_dir(ResolvePath(path, config.data_dir()));
   config.set_policy_file(ResolvePath(path, config.policy_file()));
   config.set_hub_secret_key_file(ResolvePath(path, config.hub_secret_key_file()));
