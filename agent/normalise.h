@@ -23,7 +23,7 @@ bool IsValidNhsNumber(absl::string_view ten_digits);
 // "m" or "f" from M/F/Male/Female (any case); anything else is missing.
 absl::optional<std::string> NormaliseSex(absl::string_view text);
 
-// yyyymmdd; 1900-01-01 and 1800s placeholder dates are missing.
+// yyyymmdd. Dates before 1901 are missing: 1900-01-01 and earlier are placeholder values.
 absl::optional<std::string> NormaliseDateOfBirth(absl::CivilDay date);
 
 // Whole years between `birth` and `event`; nullopt if negative or above 120.

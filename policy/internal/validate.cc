@@ -63,6 +63,11 @@ std::string Checker::Where(const FieldPath& path) const {
       break;
     }
     TextFormat::ParseLocation location = tree->GetLocation(field, index);
+    // A short-form list ("dimensions: [a, b, c]") records one location for all its elements;
+    // point at the list rather than at the enclosing message.
+    for (int earlier = index - 1; location.line < 0 && earlier >= 0; --earlier) {
+      location = tree->GetLocation(field, earlier);
+    }
     if (location.line < 0) {
       break;
     }
