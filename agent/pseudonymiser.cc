@@ -44,11 +44,10 @@ std::vector<v1::MatchToken> Pseudonymiser::Tokens(const PersonElements& elements
   return tokens;
 }
 
-std::string Pseudonymiser::RecordId(absl::string_view dataset,
-                                    absl::string_view source_reference) {
-  return record_ids_.Sign(absl::StrCat("record", std::string(1, '\0'), dataset,
-                                       std::string(1, '\0')),
-                          source_reference);
+std::string Pseudonymiser::RecordId(absl::string_view dataset, absl::string_view source_reference) {
+  return record_ids_.Sign(
+      absl::StrCat("record", std::string(1, '\0'), dataset, std::string(1, '\0')),
+      source_reference);
 }
 
 std::string Pseudonymiser::BatchId(absl::string_view dataset, absl::string_view content) {

@@ -19,8 +19,7 @@ using PersonElements = std::map<v1::PersonElement, std::string>;
 // Not thread-safe (holds HMAC contexts); use one per thread.
 class Pseudonymiser {
  public:
-  Pseudonymiser(absl::string_view linkage_key, std::string key_version,
-                v1::LinkageRecipe recipe);
+  Pseudonymiser(absl::string_view linkage_key, std::string key_version, v1::LinkageRecipe recipe);
 
   // token = HMAC-SHA256(linkage key, key id || 0x00 || normalised value), one per match key
   // whose elements are all present. A missing element means no token, never an empty one.

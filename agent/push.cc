@@ -68,8 +68,8 @@ absl::StatusOr<CsvOptions> CsvOptionsFor(const v1::DatasetMapping& mapping) {
   } else if (encoding == "latin-1") {
     options.encoding = Encoding::kLatin1;
   } else {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "expected encoding utf-8, windows-1252 or latin-1, got '", encoding, "'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("expected encoding utf-8, windows-1252 or latin-1, got '", encoding, "'"));
   }
   return options;
 }
@@ -210,7 +210,8 @@ int RunPush(const PushOptions& options) {
       batch.mutable_records()->RemoveLast();
       ++counts.kept_back;
       for (const RowProblem& problem : problems) {
-        std::string where = problem.column.empty() ? "" : absl::StrCat(", column '", problem.column, "'");
+        std::string where =
+            problem.column.empty() ? "" : absl::StrCat(", column '", problem.column, "'");
         if (counts.kept_back <= kMaxProblemLines) {
           std::cerr << "row " << row.record_number - 1 << " (line " << row.line_number << ")"
                     << where << ": " << problem.reason << "\n";

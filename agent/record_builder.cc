@@ -85,9 +85,9 @@ absl::StatusOr<std::unique_ptr<RecordBuilder>> RecordBuilder::Create(
     if (!column->time_column().empty()) {
       mapped.time_column = index.Find(column->time_column());
       if (!mapped.time_column.has_value()) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "time column '", column->time_column(), "' is not in the file's header; the header has: ",
-            header_list()));
+        return absl::InvalidArgumentError(
+            absl::StrCat("time column '", column->time_column(),
+                         "' is not in the file's header; the header has: ", header_list()));
       }
     }
     if ((field.type() == v1::Field::DATE || field.type() == v1::Field::DATETIME) &&
@@ -102,8 +102,8 @@ absl::StatusOr<std::unique_ptr<RecordBuilder>> RecordBuilder::Create(
   return builder;
 }
 
-bool RecordBuilder::Build(const CsvRow& row, Pseudonymiser& pseudonymiser,
-                          v1::WireRecord* record, std::vector<RowProblem>* problems) const {
+bool RecordBuilder::Build(const CsvRow& row, Pseudonymiser& pseudonymiser, v1::WireRecord* record,
+                          std::vector<RowProblem>* problems) const {
   problems->clear();
   record->Clear();
   for (const std::string& problem : row.problems) {
@@ -134,8 +134,8 @@ bool RecordBuilder::Build(const CsvRow& row, Pseudonymiser& pseudonymiser,
       time = day.ok() ? absl::StatusOr<absl::CivilSecond>(absl::CivilSecond(*day)) : day.status();
       if (day.ok() && mapped.time_column.has_value()) {
         absl::string_view clock = value_of(*mapped.time_column);
-        absl::StatusOr<absl::CivilSecond> at = ParseDateTime(
-            absl::StrCat("2000-01-01 ", clock), "yyyy-mm-dd hh:mm[:ss]");
+        absl::StatusOr<absl::CivilSecond> at =
+            ParseDateTime(absl::StrCat("2000-01-01 ", clock), "yyyy-mm-dd hh:mm[:ss]");
         if (!at.ok()) {
           problems->push_back({mapped.mapping->time_column(), "expected a time as hh:mm"});
           continue;
@@ -266,9 +266,9 @@ bool RecordBuilder::Build(const CsvRow& row, Pseudonymiser& pseudonymiser,
         }
         value = std::string(text);
     }
-    (*record->mutable_values())[field.class_() == v1::Field::QUASI_IDENTIFIER
-                                    ? field.output_name()
-                                    : field.name()] = value;
+    (*record->mutable_values())[field.class_() == v1::Field::QUASI_IDENTIFIER ? field.output_name()
+                                                                              : field.name()] =
+        value;
   }
   if (state.birth_field != nullptr && state.event_time.has_value()) {
     absl::optional<int> age = AgeAtEvent(*state.birth_date, absl::CivilDay(*state.event_time));

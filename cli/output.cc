@@ -134,13 +134,12 @@ std::string RenderTable(const std::vector<std::string>& header,
 }
 
 std::string RenderQueryResult(const v1::QueryResult& result, Format format) {
-  std::vector<std::string> header(result.dimension_names().begin(),
-                                  result.dimension_names().end());
+  std::vector<std::string> header(result.dimension_names().begin(), result.dimension_names().end());
   header.insert(header.end(), result.measure_names().begin(), result.measure_names().end());
   std::vector<std::vector<std::string>> rows;
   for (const v1::ResultRow& row : result.rows()) {
-    std::vector<std::string>& cells = rows.emplace_back(row.dimensions().begin(),
-                                                        row.dimensions().end());
+    std::vector<std::string>& cells =
+        rows.emplace_back(row.dimensions().begin(), row.dimensions().end());
     for (const v1::ResultCell& cell : row.measures()) {
       cells.push_back(cell.display());
     }
@@ -183,9 +182,9 @@ std::string RenderQueryResult(const v1::QueryResult& result, Format format) {
 }
 
 std::string RenderAuditEvents(const std::vector<v1::AuditEvent>& events, Format format) {
-  std::vector<std::string> header = {"seq",     "time (UTC)", "actor",  "action", "decision",
-                                     "dataset", "agreement",  "purpose", "rule",  "reason",
-                                     "detail"};
+  std::vector<std::string> header = {"seq",      "time (UTC)", "actor",     "action",
+                                     "decision", "dataset",    "agreement", "purpose",
+                                     "rule",     "reason",     "detail"};
   std::vector<std::vector<std::string>> rows;
   for (const v1::AuditEvent& event : events) {
     rows.push_back({absl::StrCat(event.sequence()),

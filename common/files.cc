@@ -111,9 +111,9 @@ absl::StatusOr<std::string> ReadSecretFile(const std::string& path) {
         absl::StrCat("secret file ", path, " is not a regular file"));
   }
   if ((info.st_mode & 077) != 0) {
-    return absl::FailedPreconditionError(absl::StrFormat(
-        "secret file %s has mode %04o; expected 0600 (run: chmod 600 %s)", path,
-        info.st_mode & 07777, path));
+    return absl::FailedPreconditionError(
+        absl::StrFormat("secret file %s has mode %04o; expected 0600 (run: chmod 600 %s)", path,
+                        info.st_mode & 07777, path));
   }
   return ReadFile(path);
 }

@@ -19,8 +19,7 @@ bool IsValidSegment(absl::string_view segment) {
   }
   for (char c : segment) {
     if (!(absl::ascii_islower(static_cast<unsigned char>(c)) ||
-          absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '.' ||
-          c == '_')) {
+          absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_')) {
       return false;
     }
   }

@@ -53,9 +53,8 @@ absl::StatusOr<uint64_t> Exchange::Audit(v1::AuditEvent event) {
 absl::Status Exchange::AuditFailure(v1::AuditEvent event, const absl::Status& status) {
   event.set_decision(absl::IsPermissionDenied(status) ? v1::AuditEvent::DENY
                                                       : v1::AuditEvent::ERROR);
-  if (event.reason().empty()) {
-    event.set_reason(std::string(status.message()));
-  }
+  // The failure is the reason, even when authorisation had already filled in why it allowed.
+  event.set_reason(std::string(status.message()));
   CONFIDE_RETURN_IF_ERROR(Audit(std::move(event)).status());
   return status;
 }
@@ -80,8 +79,8 @@ absl::StatusOr<policy::Decision> Exchange::Authorize(const policy::Policy& polic
   return decision;
 }
 
-absl::StatusOr<v1::GetDatasetResponse> Exchange::GetDataset(
-    const Identity& caller, const v1::GetDatasetRequest& request) {
+absl::StatusOr<v1::GetDatasetResponse> Exchange::GetDataset(const Identity& caller,
+                                                            const v1::GetDatasetRequest& request) {
   std::shared_ptr<const policy::Policy> current = policy();
   v1::AuditEvent event = NewEvent(caller, policy::Action::kGetDataset, *current);
   event.set_dataset(request.dataset());

@@ -69,8 +69,8 @@ class Exchange {
   absl::Status AuditFailure(v1::AuditEvent event, const absl::Status& status);
 
   absl::StatusOr<v1::QueryResult> RunQuery(const policy::Policy& policy,
-                                           const v1::QueryRequest& request,
-                                           const Identity& caller, v1::AuditEvent& event);
+                                           const v1::QueryRequest& request, const Identity& caller,
+                                           v1::AuditEvent& event);
 
   mutable std::mutex policy_mu_;
   std::shared_ptr<const policy::Policy> policy_;

@@ -39,8 +39,9 @@ absl::StatusOr<v1::HubConfig> LoadHubConfig(const std::string& path) {
   config.set_port_file(ResolvePath(path, config.port_file()));
   *config.mutable_tls() = ResolveTlsFiles(path, config.tls());
   if (config.max_batch_records() < 0 || config.max_batch_records() > 100000) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, ": expected max_batch_records between 1 and 100000, got ", config.max_batch_records()));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": expected max_batch_records between 1 and 100000, got ",
+                     config.max_batch_records()));
   }
   if (config.max_batch_records() == 0) {
     config.set_max_batch_records(5000);

@@ -30,15 +30,15 @@ bool ValidBatchId(absl::string_view id) {
     return false;
   }
   return std::all_of(id.begin(), id.end(), [](char c) {
-    return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ||
-           c == '.' || c == ':';
+    return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
+           c == ':';
   });
 }
 
 absl::Status CheckValue(const v1::Field& field, absl::string_view value, int index) {
   auto bad = [&](absl::string_view expected) {
-    return absl::InvalidArgumentError(absl::StrCat("record ", index, ": value of '",
-                                                   field.name(), "' is not ", expected));
+    return absl::InvalidArgumentError(
+        absl::StrCat("record ", index, ": value of '", field.name(), "' is not ", expected));
   };
   if (value.size() > kMaxValueBytes) {
     return bad(absl::StrCat("at most ", kMaxValueBytes, " bytes"));
@@ -76,8 +76,8 @@ absl::Status ValidateBatch(const policy::Policy& policy, const v1::Dataset& data
         "batch_id must be 1-128 characters of letters, digits, '-', '_', '.' or ':'");
   }
   if (batch.records().empty() || batch.records_size() > max_records) {
-    return absl::InvalidArgumentError(absl::StrCat("a batch holds 1 to ", max_records,
-                                                   " records, got ", batch.records_size()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("a batch holds 1 to ", max_records, " records, got ", batch.records_size()));
   }
   absl::flat_hash_map<std::string, const v1::Field*> sendable;
   for (const v1::Field& field : dataset.fields()) {
@@ -96,9 +96,9 @@ absl::Status ValidateBatch(const policy::Policy& policy, const v1::Dataset& data
     const v1::WireRecord& record = batch.records(i);
     if (record.record_id().size() < kMinRecordIdBytes ||
         record.record_id().size() > kMaxRecordIdBytes) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "record ", i, ": record_id must be ", kMinRecordIdBytes, "-", kMaxRecordIdBytes,
-          " bytes (a keyed hash of the source reference)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("record ", i, ": record_id must be ", kMinRecordIdBytes, "-",
+                       kMaxRecordIdBytes, " bytes (a keyed hash of the source reference)"));
     }
     if (!record_ids.insert(record.record_id()).second) {
       return absl::InvalidArgumentError(
@@ -125,9 +125,10 @@ absl::Status ValidateBatch(const policy::Policy& policy, const v1::Dataset& data
     for (const v1::MatchToken& token : record.tokens()) {
       if (!match_keys.contains(token.key_id()) || token.token().size() != kTokenBytes ||
           token.key_version().empty() || token.key_version().size() > 64) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "record ", i, ": tokens must be 32-byte HMACs for a match key in the policy's "
-                          "linkage recipe, with a key version"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("record ", i,
+                         ": tokens must be 32-byte HMACs for a match key in the policy's "
+                         "linkage recipe, with a key version"));
       }
     }
   }
@@ -152,8 +153,8 @@ absl::StatusOr<v1::PushAck> Exchange::Push(const Identity& caller, const v1::Bat
   v1::AuditEvent event = NewEvent(caller, policy::Action::kPush, *current);
   event.set_dataset(batch.dataset());
   event.set_record_count(batch.records_size());
-  event.set_detail(absl::StrCat("batch ", ValidBatchId(batch.batch_id()) ? batch.batch_id()
-                                                                           : "(invalid id)"));
+  event.set_detail(
+      absl::StrCat("batch ", ValidBatchId(batch.batch_id()) ? batch.batch_id() : "(invalid id)"));
   policy::AccessRequest access;
   access.caller = caller;
   access.action = policy::Action::kPush;
@@ -162,6 +163,7 @@ absl::StatusOr<v1::PushAck> Exchange::Push(const Identity& caller, const v1::Bat
   const v1::Dataset& dataset = *current->FindDataset(batch.dataset());
   absl::Status valid = ValidateBatch(*current, dataset, batch, options_.max_batch_records);
   if (!valid.ok()) {
+    event.set_rule("ingest.invalid-batch");
     return AuditFailure(std::move(event), valid);
   }
 
@@ -186,32 +188,31 @@ absl::StatusOr<v1::PushAck> Exchange::Push(const Identity& caller, const v1::Bat
       rekeyed->set_key_version(token.key_version());
       // Tokens at rest differ from tokens on the wire: a copy of the store alone cannot be
       // joined with tokens captured from (or computed by) an agency.
-      rekeyed->set_token(rekey.Sign(
-          absl::StrCat("confide-rekey-v1", std::string(1, '\0'), token.key_id(),
-                       std::string(1, '\0'), token.key_version(), std::string(1, '\0')),
-          token.token()));
+      rekeyed->set_token(
+          rekey.Sign(absl::StrCat("confide-rekey-v1", std::string(1, '\0'), token.key_id(),
+                                  std::string(1, '\0'), token.key_version(), std::string(1, '\0')),
+                     token.token()));
     }
   }
 
-  absl::StatusOr<PutBatchResult> result =
-      records_.PutBatch(write, [&event](BatchOutcome outcome) {
-        v1::AuditEvent out = event;
-        switch (outcome) {
-          case BatchOutcome::kStored:
-            out.set_reason(absl::StrCat(out.reason(), "; stored"));
-            break;
-          case BatchOutcome::kDuplicate:
-            out.set_reason(absl::StrCat(out.reason(), "; duplicate of a stored batch, not stored again"));
-            break;
-          case BatchOutcome::kConflict:
-            out.set_decision(v1::AuditEvent::ERROR);
-            out.set_rule("ingest.batch-conflict");
-            out.set_reason(
-                "ALERT: batch id reused with different content; nothing overwritten");
-            break;
-        }
-        return out;
-      });
+  absl::StatusOr<PutBatchResult> result = records_.PutBatch(write, [&event](BatchOutcome outcome) {
+    v1::AuditEvent out = event;
+    switch (outcome) {
+      case BatchOutcome::kStored:
+        out.set_reason(absl::StrCat(out.reason(), "; stored"));
+        break;
+      case BatchOutcome::kDuplicate:
+        out.set_reason(
+            absl::StrCat(out.reason(), "; duplicate of a stored batch, not stored again"));
+        break;
+      case BatchOutcome::kConflict:
+        out.set_decision(v1::AuditEvent::ERROR);
+        out.set_rule("ingest.batch-conflict");
+        out.set_reason("ALERT: batch id reused with different content; nothing overwritten");
+        break;
+    }
+    return out;
+  });
   if (!result.ok()) {
     return absl::UnavailableError(absl::StrCat(
         "batch not stored (nothing was written); retry later: ", result.status().message()));

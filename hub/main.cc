@@ -40,10 +40,11 @@ void ReloadPolicy(Exchange& exchange, const std::string& path, const Clock& cloc
   absl::StatusOr<std::shared_ptr<const policy::Policy>> loaded =
       policy::Policy::FromFile(path, Today(clock));
   if (!loaded.ok()) {
-    LogError("hub", "policy reload refused, keeping version ", exchange.policy()->version(),
-             ":\n", loaded.status().message());
-    if (!exchange.RecordEvent("policy.reload", v1::AuditEvent::ERROR,
-                              absl::StrCat("refused: ", loaded.status().message()))
+    LogError("hub", "policy reload refused, keeping version ", exchange.policy()->version(), ":\n",
+             loaded.status().message());
+    if (!exchange
+             .RecordEvent("policy.reload", v1::AuditEvent::ERROR,
+                          absl::StrCat("refused: ", loaded.status().message()))
              .ok()) {
       LogError("hub", "could not audit the refused policy reload");
     }
@@ -116,8 +117,9 @@ int Run(const std::string& config_path) {
     std::cerr << "confide-hub: cannot listen on " << config->listen_address() << "\n";
     return kExitUnavailable;
   }
-  if (!exchange.RecordEvent("hub.start", v1::AuditEvent::ALLOW,
-                            absl::StrCat("listening on port ", port))
+  if (!exchange
+           .RecordEvent("hub.start", v1::AuditEvent::ALLOW,
+                        absl::StrCat("listening on port ", port))
            .ok()) {
     std::cerr << "confide-hub: cannot write the audit log; refusing to serve\n";
     server->Shutdown();

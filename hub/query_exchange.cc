@@ -83,8 +83,7 @@ absl::StatusOr<v1::QueryResult> Exchange::Query(const Identity& caller,
 
 absl::StatusOr<v1::QueryResult> Exchange::RunQuery(const policy::Policy& policy,
                                                    const v1::QueryRequest& request,
-                                                   const Identity& caller,
-                                                   v1::AuditEvent& event) {
+                                                   const Identity& caller, v1::AuditEvent& event) {
   // Agents and IG officers are refused before their query text is even parsed.
   const v1::User* user = policy.FindUser(caller.uri);
   if (caller.kind == Identity::Kind::kAgent || user == nullptr || user->role() != "analyst") {
@@ -130,8 +129,7 @@ absl::StatusOr<v1::QueryResult> Exchange::RunQuery(const policy::Policy& policy,
         item.aggregate.kind != query::AggregateKind::kCountStar) {
       checked = absl::UnimplementedError(
           absl::StrCat(item.aggregate.pos.line, ":", item.aggregate.pos.column, ": ",
-                       query::ToString(item.aggregate),
-                       " is not available yet; use COUNT(*)"));
+                       query::ToString(item.aggregate), " is not available yet; use COUNT(*)"));
     }
   }
   if (!checked.ok()) {
@@ -193,7 +191,8 @@ absl::StatusOr<v1::QueryResult> Exchange::RunQuery(const policy::Policy& policy,
     }
     for (size_t r = 0; r < published->cells.size(); ++r) {
       const policy::PublishedCell& cell = published->cells[r];
-      v1::ResultCell* out = result.mutable_rows(static_cast<int>(r))->mutable_measures(static_cast<int>(m));
+      v1::ResultCell* out =
+          result.mutable_rows(static_cast<int>(r))->mutable_measures(static_cast<int>(m));
       out->set_display(cell.display);
       out->set_suppressed(!cell.value.has_value());
       out->set_value(cell.value.has_value() ? static_cast<double>(*cell.value) : 0);

@@ -54,8 +54,7 @@ bool CoversDataset(const v1::Agreement& agreement, absl::string_view dataset) {
   return false;
 }
 
-Decision AuthorizeAgent(const Policy& policy, const AccessRequest& request,
-                        absl::CivilDay today) {
+Decision AuthorizeAgent(const Policy& policy, const AccessRequest& request, absl::CivilDay today) {
   const v1::Agency* agency = policy.FindAgencyByIdentity(request.caller.uri);
   if (agency == nullptr) {
     return Deny("identity.unknown-agent",
@@ -93,16 +92,15 @@ Decision AuthorizeAgent(const Policy& policy, const AccessRequest& request,
         lapsed.push_back(agreement.id());
         continue;
       }
-      decision = Allow("push.party-contributes",
-                       absl::StrCat("agreement '", agreement.id(), "' lets ", agency->id(),
-                                    " contribute ", dataset));
+      decision =
+          Allow("push.party-contributes", absl::StrCat("agreement '", agreement.id(), "' lets ",
+                                                       agency->id(), " contribute ", dataset));
       break;
     }
     if (!decision.allowed) {
       decision = lapsed.empty()
-                     ? Deny("push.not-a-party",
-                            absl::StrCat("no agreement lets ", agency->id(), " contribute '",
-                                         dataset, "'"))
+                     ? Deny("push.not-a-party", absl::StrCat("no agreement lets ", agency->id(),
+                                                             " contribute '", dataset, "'"))
                      : Deny("agreement.past-review",
                             absl::StrCat("agreement '", absl::StrJoin(lapsed, "', '"),
                                          "' is past its review date and grace period"));
@@ -120,9 +118,9 @@ Decision AuthorizeQuery(const Policy& policy, const v1::User& user, const Access
                 absl::StrCat("there is no agreement '", request.agreement, "'"));
   }
   const std::string name = absl::StrCat("agreement '", agreement->id(), "'");
-  bool member = Contains(agreement->query_roles(), user.role()) &&
-                (agreement->query_users().empty() ||
-                 Contains(agreement->query_users(), user.identity()));
+  bool member =
+      Contains(agreement->query_roles(), user.role()) &&
+      (agreement->query_users().empty() || Contains(agreement->query_users(), user.identity()));
   if (!member) {
     return Deny("query.not-a-member",
                 absl::StrCat(user.identity(), " is not permitted to query under ", name));
@@ -216,9 +214,8 @@ Decision Authorize(const Policy& policy, const AccessRequest& request, absl::Civ
       return AuthorizeQuery(policy, *user, request, today);
     case Action::kPush:
     case Action::kGetDataset:
-      return Deny("ingest.agents-only",
-                  absl::StrCat("only agency agents contribute data; ", user->identity(),
-                               " is a user"));
+      return Deny("ingest.agents-only", absl::StrCat("only agency agents contribute data; ",
+                                                     user->identity(), " is a user"));
   }
   return Deny("default.deny", "no rule allows this request");
 }

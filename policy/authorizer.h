@@ -34,9 +34,9 @@ struct AccessRequest {
 
 struct Decision {
   bool allowed = false;
-  std::string rule;     // stable machine-readable id, e.g. "query.purpose-not-listed"
-  std::string reason;   // plain English, names the agreement or rule
-  std::string agency;   // the caller's agency, for agents
+  std::string rule;    // stable machine-readable id, e.g. "query.purpose-not-listed"
+  std::string reason;  // plain English, names the agreement or rule
+  std::string agency;  // the caller's agency, for agents
 };
 
 Decision Authorize(const Policy& policy, const AccessRequest& request, absl::CivilDay today);

@@ -81,8 +81,7 @@ absl::StatusOr<std::shared_ptr<const Policy>> Policy::FromText(absl::string_view
   google::protobuf::TextFormat::ParseInfoTree locations;
   parser.RecordErrorsTo(&collector);
   parser.WriteLocationsTo(&locations);
-  if (!parser.ParseFromString(std::string(text), &policy->proto_) ||
-      !collector.errors_.empty()) {
+  if (!parser.ParseFromString(std::string(text), &policy->proto_) || !collector.errors_.empty()) {
     if (collector.errors_.empty()) {
       collector.errors_.push_back(absl::StrCat(source_name, ": not valid protobuf text format"));
     }

@@ -22,9 +22,8 @@ enum class TimeGrain { kNone = 0, kHour, kDay, kWeek, kMonth, kQuarter, kYear };
 enum class GeoLevel { kNone = 0, kDistrict, kWard, kBorough };
 
 // Dimensions derived by the hub from the event time and location of every record.
-inline constexpr const char* kTimeDimensions[] = {"year",  "financial_year", "quarter",
-                                                  "month", "week",           "day",
-                                                  "weekday", "hour",         "hour_of_week"};
+inline constexpr const char* kTimeDimensions[] = {
+    "year", "financial_year", "quarter", "month", "week", "day", "weekday", "hour", "hour_of_week"};
 TimeGrain GrainOfTimeDimension(absl::string_view dimension);
 absl::StatusOr<TimeGrain> ParseTimeGrain(absl::string_view text);
 absl::StatusOr<GeoLevel> ParseGeoLevel(absl::string_view text);

@@ -38,13 +38,12 @@ void SummariseAgreement(const Policy& policy, const v1::Agreement& agreement, st
   }
   absl::StrAppend(&out, "    aggregate counts only, grouped or filtered by: ",
                   List(agreement.dimensions()), "\n");
-  absl::StrAppend(&out, "    finest geography: ",
-                  agreement.finest_geography().empty() ? "any permitted dimension"
-                                                       : agreement.finest_geography(),
-                  "; finest time: ",
-                  agreement.finest_time().empty() ? "any permitted dimension"
-                                                  : agreement.finest_time(),
-                  "\n");
+  absl::StrAppend(
+      &out, "    finest geography: ",
+      agreement.finest_geography().empty() ? "any permitted dimension"
+                                           : agreement.finest_geography(),
+      "; finest time: ",
+      agreement.finest_time().empty() ? "any permitted dimension" : agreement.finest_time(), "\n");
   int64_t threshold = agreement.has_disclosure() ? agreement.disclosure().threshold() : 8;
   int64_t rounding = agreement.has_disclosure() ? agreement.disclosure().rounding_base() : 5;
   absl::StrAppend(&out, "    disclosure control: counts of 1 to ", threshold - 1,
@@ -56,7 +55,8 @@ void SummariseAgreement(const Policy& policy, const v1::Agreement& agreement, st
   }
   absl::StrAppend(&out, "  Kept how long:\n");
   for (const v1::Retention& retention : agreement.retention()) {
-    absl::StrAppend(&out, "    ", retention.dataset(), ": ", retention.days(), " days, then purged\n");
+    absl::StrAppend(&out, "    ", retention.dataset(), ": ", retention.days(),
+                    " days, then purged\n");
   }
   absl::StrAppend(&out, "  Reviewed by: ", agreement.review_date(), "\n");
 }
@@ -65,9 +65,9 @@ void SummariseAgreement(const Policy& policy, const v1::Agreement& agreement, st
 
 std::string SummarisePolicy(const Policy& policy) {
   const v1::Policy& proto = policy.proto();
-  std::string out = absl::StrCat("Policy for ", proto.partnership().empty() ? "(unnamed partnership)"
-                                                                            : proto.partnership(),
-                                 " (version ", policy.version(), ")\n");
+  std::string out = absl::StrCat(
+      "Policy for ", proto.partnership().empty() ? "(unnamed partnership)" : proto.partnership(),
+      " (version ", policy.version(), ")\n");
   absl::StrAppend(&out, "\nAgencies and the certificates that act for them:\n");
   for (const v1::Agency& agency : proto.agencies()) {
     absl::StrAppend(&out, "  ", AgencyName(policy, agency.id()), ": ", List(agency.identities()),

@@ -7,8 +7,7 @@
 namespace confide::hub {
 namespace {
 
-constexpr const char* kWeekdays[] = {"1 Mon", "2 Tue", "3 Wed", "4 Thu",
-                                     "5 Fri", "6 Sat", "7 Sun"};
+constexpr const char* kWeekdays[] = {"1 Mon", "2 Tue", "3 Wed", "4 Thu", "5 Fri", "6 Sat", "7 Sun"};
 
 int IsoWeekdayIndex(absl::CivilDay day) {  // Monday = 0
   switch (absl::GetWeekday(day)) {
@@ -47,7 +46,8 @@ absl::optional<std::string> TimeDimension(absl::string_view dimension, int64_t e
     return absl::StrFormat("%04d", time.year());
   }
   if (dimension == "financial_year") {
-    int start = time.month() >= 4 ? static_cast<int>(time.year()) : static_cast<int>(time.year()) - 1;
+    int start =
+        time.month() >= 4 ? static_cast<int>(time.year()) : static_cast<int>(time.year()) - 1;
     return absl::StrFormat("%04d/%02d", start, (start + 1) % 100);
   }
   if (dimension == "quarter") {
@@ -84,9 +84,9 @@ RecordRowView::RecordRowView(const policy::Policy& policy, const v1::Dataset& da
 }
 
 std::string AgeBandOf(int age) {
-  static const std::pair<int, const char*> kBands[] = {
-      {10, "0-9"}, {18, "10-17"}, {25, "18-24"}, {35, "25-34"},
-      {45, "35-44"}, {55, "45-54"}, {65, "55-64"}};
+  static const std::pair<int, const char*> kBands[] = {{10, "0-9"},   {18, "10-17"}, {25, "18-24"},
+                                                       {35, "25-34"}, {45, "35-44"}, {55, "45-54"},
+                                                       {65, "55-64"}};
   for (const auto& [below, band] : kBands) {
     if (age < below) {
       return band;
@@ -121,7 +121,7 @@ absl::optional<absl::string_view> RecordRowView::Get(absl::string_view column) c
     auto age = record_->values().find(age_output_);
     int years = 0;
     if (age_output_.empty() || age == record_->values().end() ||
-        !absl::SimpleAtoi(age->second, &years)) {
+        !absl::SimpleAtoi(age->second, &years) || years < 0) {
       return absl::nullopt;
     }
     scratch_ = AgeBandOf(years);

@@ -17,10 +17,9 @@ absl::Status CheckColumns(const policy::Policy& policy, const query::ParsedQuery
     }
     std::vector<std::string> known = policy.QueryableDimensions(*dataset);
     if (std::find(known.begin(), known.end(), ref.name) == known.end()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(ref.pos.line, ":", ref.pos.column, ": unknown column '", ref.name,
-                       "' in dataset '", ref.dataset, "' (available: ", absl::StrJoin(known, ", "),
-                       ")"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          ref.pos.line, ":", ref.pos.column, ": unknown column '", ref.name, "' in dataset '",
+          ref.dataset, "' (available: ", absl::StrJoin(known, ", "), ")"));
     }
   }
   return absl::OkStatus();

@@ -1,8 +1,8 @@
 #include "hub/service/hub_services.h"
 
 #include "absl/strings/match.h"
-#include "grpc/grpc_security_constants.h"
 #include "absl/strings/str_cat.h"
+#include "grpc/grpc_security_constants.h"
 #include "hub/service/grpc_status.h"
 
 namespace confide::hub {
@@ -13,7 +13,8 @@ std::string PeerDescription(const grpc::ServerContext& context) {
   std::string subject;
   std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
   if (auth != nullptr) {
-    for (const grpc::string_ref& value : auth->FindPropertyValues(GRPC_X509_SUBJECT_PROPERTY_NAME)) {
+    for (const grpc::string_ref& value :
+         auth->FindPropertyValues(GRPC_X509_SUBJECT_PROPERTY_NAME)) {
       subject.assign(value.data(), value.size());
     }
   }

@@ -17,8 +17,8 @@ struct BatchWrite {
   std::string agency;
   std::string dataset;
   std::string batch_id;
-  std::string content_hash;                 // SHA-256 of the batch as received
-  std::vector<v1::StoredRecord> records;    // tokens already re-keyed
+  std::string content_hash;               // SHA-256 of the batch as received
+  std::vector<v1::StoredRecord> records;  // tokens already re-keyed
 };
 
 enum class BatchOutcome {
@@ -40,8 +40,7 @@ class RecordStore {
   // so a batch never exists without its audit event and vice versa. Unavailable on I/O failure,
   // in which case nothing is stored. Thread-safe.
   virtual absl::StatusOr<PutBatchResult> PutBatch(
-      const BatchWrite& write,
-      const std::function<v1::AuditEvent(BatchOutcome)>& make_audit) = 0;
+      const BatchWrite& write, const std::function<v1::AuditEvent(BatchOutcome)>& make_audit) = 0;
 
   // Calls `visit` for every stored record of `dataset` (any agency). Thread-safe; sees a
   // consistent snapshot.

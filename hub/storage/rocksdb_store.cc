@@ -74,9 +74,9 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(const std::stri
   }
   std::unique_ptr<RocksDbStore> store(new RocksDbStore);
   rocksdb::DB* raw = nullptr;
-  CONFIDE_RETURN_IF_ERROR(FromRocks(
-      rocksdb::DB::Open(options, path, families, &store->handles_, &raw),
-      absl::StrCat("cannot open database in ", path)));
+  CONFIDE_RETURN_IF_ERROR(
+      FromRocks(rocksdb::DB::Open(options, path, families, &store->handles_, &raw),
+                absl::StrCat("cannot open database in ", path)));
   store->db_.reset(raw);
 
   std::unique_ptr<rocksdb::Iterator> it(
@@ -135,9 +135,9 @@ absl::StatusOr<PutBatchResult> RocksDbStore::PutBatch(
   }
   v1::AuditEvent event = make_audit(result.outcome);
   event.set_sequence(next_sequence_);
-  CONFIDE_RETURN_IF_ERROR(FromRocks(
-      batch.Put(handles_[kAudit], SequenceKey(next_sequence_), event.SerializeAsString()),
-      "staging audit event"));
+  CONFIDE_RETURN_IF_ERROR(
+      FromRocks(batch.Put(handles_[kAudit], SequenceKey(next_sequence_), event.SerializeAsString()),
+                "staging audit event"));
   CONFIDE_RETURN_IF_ERROR(FromRocks(db_->Write(DurableWrite(), &batch), "writing batch"));
   result.audit_sequence = next_sequence_++;
   return result;
@@ -162,9 +162,9 @@ absl::StatusOr<uint64_t> RocksDbStore::Append(v1::AuditEvent event) {
   std::lock_guard<std::mutex> lock(write_mu_);
   event.set_sequence(next_sequence_);
   rocksdb::WriteBatch batch;
-  CONFIDE_RETURN_IF_ERROR(FromRocks(
-      batch.Put(handles_[kAudit], SequenceKey(next_sequence_), event.SerializeAsString()),
-      "staging audit event"));
+  CONFIDE_RETURN_IF_ERROR(
+      FromRocks(batch.Put(handles_[kAudit], SequenceKey(next_sequence_), event.SerializeAsString()),
+                "staging audit event"));
   CONFIDE_RETURN_IF_ERROR(FromRocks(db_->Write(DurableWrite(), &batch), "appending audit event"));
   return next_sequence_++;
 }
@@ -173,8 +173,7 @@ absl::StatusOr<std::vector<v1::AuditEvent>> RocksDbStore::List(
     const v1::ListAuditRequest& request) const {
   const size_t limit = request.limit() > 0 ? static_cast<size_t>(request.limit()) : 1000;
   std::vector<v1::AuditEvent> events;
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), handles_[kAudit]));
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[kAudit]));
   v1::AuditEvent event;
   for (it->Seek(SequenceKey(request.after_sequence() + 1)); it->Valid() && events.size() < limit;
        it->Next()) {

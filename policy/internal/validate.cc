@@ -214,8 +214,8 @@ void Checker::CheckDataset(const v1::Dataset& dataset, int i) {
     return it == fields.end() ? nullptr : it->second;
   };
   const v1::Field* event_time = field_of(dataset.event_time_field());
-  if (event_time == nullptr || (event_time->type() != v1::Field::DATE &&
-                                event_time->type() != v1::Field::DATETIME)) {
+  if (event_time == nullptr ||
+      (event_time->type() != v1::Field::DATE && event_time->type() != v1::Field::DATETIME)) {
     Error({{"datasets", i}, {"event_time_field", -1}},
           absl::StrCat("event_time_field must name a DATE or DATETIME field of '", dataset.id(),
                        "', got '", dataset.event_time_field(), "'"));
@@ -334,8 +334,8 @@ void Checker::CheckAgreement(const v1::Agreement& agreement, int i) {
           identifier = identifier || field.class_() != v1::Field::ATTRIBUTE;
           known = known || field.class_() == v1::Field::ATTRIBUTE;
         }
-        known = known || (field.class_() == v1::Field::QUASI_IDENTIFIER &&
-                          field.output_name() == dimension);
+        known = known ||
+                (field.class_() == v1::Field::QUASI_IDENTIFIER && field.output_name() == dimension);
       }
     }
     known = known || dimension == "borough" || dimension == "ward" || dimension == "age_band" ||
@@ -381,13 +381,12 @@ void Checker::CheckAgreement(const v1::Agreement& agreement, int i) {
   absl::CivilDay review;
   if (!absl::ParseCivilTime(agreement.review_date(), &review)) {
     Error({{"agreements", i}, {"review_date", -1}},
-          absl::StrCat(name, ": expected review_date as YYYY-MM-DD, got '",
-                       agreement.review_date(), "'"));
+          absl::StrCat(name, ": expected review_date as YYYY-MM-DD, got '", agreement.review_date(),
+                       "'"));
   } else if (review < today_) {
     Warning({{"agreements", i}, {"review_date", -1}},
             absl::StrCat(name, " was due for review on ", agreement.review_date(),
-                         "; the hub stops serving it ", kReviewGraceDays,
-                         " days after that date"));
+                         "; the hub stops serving it ", kReviewGraceDays, " days after that date"));
   }
   if (!agreement.finest_geography().empty() && !ParseGeoLevel(agreement.finest_geography()).ok()) {
     Error({{"agreements", i}, {"finest_geography", -1}},

@@ -10,7 +10,7 @@
 namespace confide::policy::internal {
 
 struct ValidationFindings {
-  std::vector<std::string> errors;    // "file:line:col: message"
+  std::vector<std::string> errors;  // "file:line:col: message"
   std::vector<std::string> warnings;
 };
 

@@ -38,10 +38,10 @@ class PushQueryE2eTest : public ::testing::Test {
     ASSERT_TRUE(started.ok()) << started;
     SetHubPort(run, hub_->port());
     pushes_ = new std::map<std::string, CommandResult>;
-    for (const auto& [agent, dataset] : std::vector<std::pair<std::string, std::string>>{
-             {"police-agent", "police_crime"},
-             {"ed-agent", "ed_attendance"},
-             {"fire-agent", "fire_incident"}}) {
+    for (const auto& [agent, dataset] :
+         std::vector<std::pair<std::string, std::string>>{{"police-agent", "police_crime"},
+                                                          {"ed-agent", "ed_attendance"},
+                                                          {"fire-agent", "fire_incident"}}) {
       (*pushes_)[dataset] =
           RunCommand({BinDir() + "/confide-agent", "push", "--config", agent + ".textpb",
                       "--dataset", dataset, "extracts/" + dataset + ".csv"},
@@ -58,8 +58,8 @@ class PushQueryE2eTest : public ::testing::Test {
 
   static CommandResult Query(const std::string& sql, const std::string& format = "csv",
                              const std::string& purpose = "hotspot analysis") {
-    return RunCommand({BinDir() + "/confide", "query", "--config", "analyst.textpb",
-                       "--agreement", kAgreement, "--purpose", purpose, sql, "--format", format},
+    return RunCommand({BinDir() + "/confide", "query", "--config", "analyst.textpb", "--agreement",
+                       kAgreement, "--purpose", purpose, sql, "--format", format},
                       dir_->path());
   }
 
@@ -184,8 +184,8 @@ TEST_F(PushQueryE2eTest, FireIncidentsByMonthAndEdByHourOfWeek) {
   for (const auto& [month, count] : expected) {
     EXPECT_EQ(cells[month], Published(count)) << month;
   }
-  CommandResult json = Query(
-      "SELECT hour_of_week, COUNT(*) FROM ed_attendance GROUP BY hour_of_week", "json");
+  CommandResult json =
+      Query("SELECT hour_of_week, COUNT(*) FROM ed_attendance GROUP BY hour_of_week", "json");
   ASSERT_EQ(json.exit_code, 0) << json.err;
   EXPECT_THAT(json.out, HasSubstr("\"columns\":[\"hour_of_week\",\"COUNT(*)\"]"));
   EXPECT_THAT(json.out, HasSubstr("\"6 Sat 23\""));
@@ -194,8 +194,8 @@ TEST_F(PushQueryE2eTest, FireIncidentsByMonthAndEdByHourOfWeek) {
 
 TEST_F(PushQueryE2eTest, ResentExtractIsAnsweredAsDuplicateAndNotStoredTwice) {
   CommandResult again =
-      RunCommand({BinDir() + "/confide-agent", "push", "--config", "fire-agent.textpb",
-                  "--dataset", "fire_incident", "extracts/fire_incident.csv"},
+      RunCommand({BinDir() + "/confide-agent", "push", "--config", "fire-agent.textpb", "--dataset",
+                  "fire_incident", "extracts/fire_incident.csv"},
                  dir_->path());
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_THAT(again.out, HasSubstr("(0 stored, 1000 already at the hub)"));
@@ -208,8 +208,7 @@ TEST_F(PushQueryE2eTest, BadQueriesAreInvalidArgumentNamingTheProblem) {
   CommandResult row_level = Query("SELECT borough FROM police_crime");
   EXPECT_EQ(row_level.exit_code, 1);
   EXPECT_THAT(row_level.err, HasSubstr("aggregate"));
-  CommandResult unknown_column =
-      Query("SELECT colour, COUNT(*) FROM police_crime GROUP BY colour");
+  CommandResult unknown_column = Query("SELECT colour, COUNT(*) FROM police_crime GROUP BY colour");
   EXPECT_EQ(unknown_column.exit_code, 1);
   EXPECT_THAT(unknown_column.err, HasSubstr("1:8: unknown column 'colour'"));
   CommandResult unknown_dataset = Query("SELECT COUNT(*) FROM prison_records");

@@ -56,8 +56,8 @@ class RefusalE2eTest : public ::testing::Test {
   }
 
   static CommandResult AuditList(const std::string& extra = "") {
-    std::vector<std::string> argv = {BinDir() + "/confide", "audit", "list", "--config",
-                                     "ig.textpb", "--format", "json"};
+    std::vector<std::string> argv = {BinDir() + "/confide", "audit",    "list", "--config",
+                                     "ig.textpb",           "--format", "json"};
     if (!extra.empty()) {
       argv.push_back("--decision");
       argv.push_back(extra);
@@ -85,10 +85,9 @@ TEST_F(RefusalE2eTest, NoClientCertificateFailsTheHandshake) {
 
 TEST_F(RefusalE2eTest, CertificateFromAnotherCaFailsTheHandshake) {
   TempDir other;
-  CommandResult made = RunShell(absl::StrCat(SourceDir(), "/deploy/pki/confide-pki init ",
-                                             other.path(), " && ", SourceDir(),
-                                             "/deploy/pki/confide-pki agent ", other.path(),
-                                             " merseyside-police"));
+  CommandResult made = RunShell(
+      absl::StrCat(SourceDir(), "/deploy/pki/confide-pki init ", other.path(), " && ", SourceDir(),
+                   "/deploy/pki/confide-pki agent ", other.path(), " merseyside-police"));
   ASSERT_EQ(made.exit_code, 0) << made.err;
   grpc::Status status = Health(Path("pki/ca.crt"), other.path() + "/agents/merseyside-police.key",
                                other.path() + "/agents/merseyside-police.crt");
@@ -96,9 +95,8 @@ TEST_F(RefusalE2eTest, CertificateFromAnotherCaFailsTheHandshake) {
 }
 
 TEST_F(RefusalE2eTest, UnknownIdentityIsRefusedAndAudited) {
-  CommandResult made =
-      RunShell(absl::StrCat(SourceDir(), "/deploy/pki/confide-pki agent pki rogue-agency"),
-               dir_->path());
+  CommandResult made = RunShell(
+      absl::StrCat(SourceDir(), "/deploy/pki/confide-pki agent pki rogue-agency"), dir_->path());
   ASSERT_EQ(made.exit_code, 0) << made.err;
   grpc::Status status = Health(Path("pki/ca.crt"), Path("pki/agents/rogue-agency.key"),
                                Path("pki/agents/rogue-agency.crt"));
@@ -111,13 +109,14 @@ TEST_F(RefusalE2eTest, UnknownIdentityIsRefusedAndAudited) {
 
 TEST_F(RefusalE2eTest, AgentCertificateCallingQueryIsDeniedAndAudited) {
   std::string config = ReadFileOrDie(Path("analyst.textpb"));
-  WriteFileOrDie(Path("police-as-analyst.textpb"),
-                 absl::StrReplaceAll(config, {{"users/analyst-a.khan", "agents/merseyside-police"}}));
-  CommandResult query = RunCommand(
-      {BinDir() + "/confide", "query", "--config", "police-as-analyst.textpb", "--agreement",
-       "svd-merseyside-2026", "--purpose", "hotspot analysis",
-       "SELECT borough, COUNT(*) FROM police_crime GROUP BY borough"},
-      dir_->path());
+  WriteFileOrDie(
+      Path("police-as-analyst.textpb"),
+      absl::StrReplaceAll(config, {{"users/analyst-a.khan", "agents/merseyside-police"}}));
+  CommandResult query =
+      RunCommand({BinDir() + "/confide", "query", "--config", "police-as-analyst.textpb",
+                  "--agreement", "svd-merseyside-2026", "--purpose", "hotspot analysis",
+                  "SELECT borough, COUNT(*) FROM police_crime GROUP BY borough"},
+                 dir_->path());
   EXPECT_EQ(query.exit_code, 2) << query.err;
   EXPECT_THAT(query.err, HasSubstr("agents contribute data; they never query"));
   CommandResult audit = AuditList("deny");
@@ -136,17 +135,18 @@ TEST_F(RefusalE2eTest, AnalystCannotReadTheAuditLogButIgCanAndTheReadIsAudited) 
   ASSERT_EQ(ig.exit_code, 0) << ig.err;
   EXPECT_THAT(ig.out, HasSubstr("\"action\":\"hub.start\""));
   CommandResult again = AuditList();
-  EXPECT_THAT(again.out, HasSubstr("\"actor\":\"confide://user/ig/r.patel\",\"action\":\"Audit.List\""));
+  EXPECT_THAT(again.out,
+              HasSubstr("\"actor\":\"confide://user/ig/r.patel\",\"action\":\"Audit.List\""));
 }
 
 TEST_F(RefusalE2eTest, AgentRefusesALinkageKeyReadableByOthers) {
   TempDir extract;
   WriteFileOrDie(extract.path() + "/empty.csv", "Crime Reference\n");
   ASSERT_EQ(chmod(Path("linkage.key").c_str(), 0644), 0);
-  CommandResult push = RunCommand({BinDir() + "/confide-agent", "push", "--config",
-                                   "police-agent.textpb", "--dataset", "police_crime",
-                                   extract.path() + "/empty.csv"},
-                                  dir_->path());
+  CommandResult push =
+      RunCommand({BinDir() + "/confide-agent", "push", "--config", "police-agent.textpb",
+                  "--dataset", "police_crime", extract.path() + "/empty.csv"},
+                 dir_->path());
   ASSERT_EQ(chmod(Path("linkage.key").c_str(), 0600), 0);
   EXPECT_EQ(push.exit_code, 1);
   EXPECT_THAT(push.err, HasSubstr("expected 0600"));
@@ -159,17 +159,18 @@ TEST_F(RefusalE2eTest, BadRowsAreSkippedWithRowNumbersAndNoIdentifiers) {
       "Victim Surname,Victim DOB,Victim Sex\r\n"
       "MP/25/1,8/1,ABH,assault_with_injury,Y,N,N,03/05/2025,23:10,L8 1AB,Zebedee,Quartermaine,"
       "08/01/2005,F\r\n"
-      "MP/25/2,8/1,ABH,assault_with_injury,Y,N,N,03/05/2025,23:10,L8 1AB,Ottoline,Featherstonehaugh,"
+      "MP/25/2,8/1,ABH,assault_with_injury,Y,N,N,03/05/2025,23:10,L8 "
+      "1AB,Ottoline,Featherstonehaugh,"
       "31/02/2001,F\r\n"
       "MP/25/3,8/1,ABH,pickpocketing,Y,N,N,03/05/2025,23:10,L8 1AB,Ottoline,Featherstonehaugh,"
       "01/02/2001,F\r\n"
       "MP/25/4,8/1,ABH,robbery,maybe,N,N,2025-05-03,23:10,L8 1AB,Ottoline,Featherstonehaugh,"
       "01/02/2001,F\r\n";
   WriteFileOrDie(Path("dirty.csv"), csv);
-  CommandResult push = RunCommand({BinDir() + "/confide-agent", "push", "--config",
-                                   "police-agent.textpb", "--dataset", "police_crime",
-                                   "dirty.csv", "--quarantine", "quarantine.csv"},
-                                  dir_->path());
+  CommandResult push =
+      RunCommand({BinDir() + "/confide-agent", "push", "--config", "police-agent.textpb",
+                  "--dataset", "police_crime", "dirty.csv", "--quarantine", "quarantine.csv"},
+                 dir_->path());
   EXPECT_EQ(push.exit_code, 3) << push.err;
   EXPECT_THAT(push.out, HasSubstr("4 rows read, 1 sent"));
   EXPECT_THAT(push.out, HasSubstr("3 kept back"));
@@ -241,8 +242,8 @@ TEST_F(HubStartupE2eTest, RevokedCertificateFailsTheHandshake) {
     options.pem_root_certs = ReadFileOrDie(Path("pki/ca.crt"));
     options.pem_private_key = ReadFileOrDie(Path("pki/users/" + user + ".key"));
     options.pem_cert_chain = ReadFileOrDie(Path("pki/users/" + user + ".crt"));
-    auto channel = grpc::CreateChannel(absl::StrCat("localhost:", hub.port()),
-                                       grpc::SslCredentials(options));
+    auto channel =
+        grpc::CreateChannel(absl::StrCat("localhost:", hub.port()), grpc::SslCredentials(options));
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     v1::HealthResponse response;

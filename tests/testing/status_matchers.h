@@ -40,10 +40,10 @@ MATCHER_P2(StatusIs, code, message_matcher, "has status code and message") {
 
 }  // namespace confide::testing
 
-#define CONFIDE_ASSERT_OK_AND_ASSIGN(lhs, expr)                                               \
-  auto CONFIDE_STATUS_TEST_CONCAT_(confide_test_so_, __LINE__) = (expr);                     \
-  ASSERT_TRUE(CONFIDE_STATUS_TEST_CONCAT_(confide_test_so_, __LINE__).ok())                  \
-      << CONFIDE_STATUS_TEST_CONCAT_(confide_test_so_, __LINE__).status();                   \
+#define CONFIDE_ASSERT_OK_AND_ASSIGN(lhs, expr)                             \
+  auto CONFIDE_STATUS_TEST_CONCAT_(confide_test_so_, __LINE__) = (expr);    \
+  ASSERT_TRUE(CONFIDE_STATUS_TEST_CONCAT_(confide_test_so_, __LINE__).ok()) \
+      << CONFIDE_STATUS_TEST_CONCAT_(confide_test_so_, __LINE__).status();  \
   lhs = *std::move(CONFIDE_STATUS_TEST_CONCAT_(confide_test_so_, __LINE__))
 #define CONFIDE_STATUS_TEST_CONCAT_INNER_(a, b) a##b
 #define CONFIDE_STATUS_TEST_CONCAT_(a, b) CONFIDE_STATUS_TEST_CONCAT_INNER_(a, b)
