@@ -4,7 +4,7 @@
 CONFIDE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CONFIDE_BUILD=${CONFIDE_BUILD:-$CONFIDE_ROOT/build}
 CONFIDE_PACKAGES=(
-  build-essential cmake pkg-config openssl
+  build-essential cmake pkg-config openssl clang-format
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libabsl-dev libssl-dev libgtest-dev libgmock-dev
 )
