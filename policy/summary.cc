@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "policy/retention.h"
 
 namespace confide::policy {
 namespace {
@@ -53,10 +54,9 @@ void SummariseAgreement(const Policy& policy, const v1::Agreement& agreement, st
   if (threshold <= 1) {
     absl::StrAppend(&out, "    WARNING: threshold 1 suppresses nothing\n");
   }
-  absl::StrAppend(&out, "  Kept how long:\n");
+  absl::StrAppend(&out, "  Kept how long (older records are not used under this agreement):\n");
   for (const v1::Retention& retention : agreement.retention()) {
-    absl::StrAppend(&out, "    ", retention.dataset(), ": ", retention.days(),
-                    " days, then purged\n");
+    absl::StrAppend(&out, "    ", retention.dataset(), ": ", retention.days(), " days\n");
   }
   absl::StrAppend(&out, "  Reviewed by: ", agreement.review_date(), "\n");
 }
@@ -112,6 +112,15 @@ std::string SummarisePolicy(const Policy& policy) {
   }
   for (const v1::Agreement& agreement : proto.agreements()) {
     SummariseAgreement(policy, agreement, out);
+  }
+  absl::StrAppend(&out,
+                  "\nRetention at the hub (records are purged once no agreement may use them):\n");
+  for (const v1::Dataset& dataset : proto.datasets()) {
+    absl::optional<int> days = DatasetRetentionDays(policy, dataset.id());
+    absl::StrAppend(&out, "  ", dataset.id(), ": ",
+                    days.has_value() ? absl::StrCat("purged ", *days, " days after the event")
+                                     : "not covered by any agreement: nobody may send it",
+                    "\n");
   }
   for (const std::string& warning : policy.warnings()) {
     absl::StrAppend(&out, "\n", warning, "\n");

@@ -173,6 +173,12 @@ void HubProcess::Kill() {
   pid_ = -1;
 }
 
+void HubProcess::Signal(int signal_number) {
+  if (pid_ > 0) {
+    kill(pid_, signal_number);
+  }
+}
+
 std::string HubProcess::log() const { return ReadFileOrDie(log_path_); }
 
 }  // namespace confide::e2e

@@ -60,6 +60,7 @@ class HubProcess {
   // SIGTERM and wait; returns the exit code.
   int Stop();
   void Kill();
+  void Signal(int signal_number);
   int port() const { return port_; }
   std::string log() const;
 
