@@ -113,16 +113,6 @@ TEST_F(GovernanceE2eTest, EveryRpcOfEveryServiceIsAuthorisedAndAudited) {
          v1::GetDatasetResponse response;
          return v1::Ingest::NewStub(channel)->GetDataset(&context, request, &response);
        }},
-      {"confide.v1.Ingest.Withdraw",
-       [&] {
-         grpc::ClientContext context;
-         deadline(context);
-         v1::WithdrawRequest request;
-         request.set_dataset("police_crime");
-         request.add_batch_ids("b1");
-         v1::WithdrawResponse response;
-         return v1::Ingest::NewStub(channel)->Withdraw(&context, request, &response);
-       }},
       {"confide.v1.Query.Run",
        [&] {
          grpc::ClientContext context;
