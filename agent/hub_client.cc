@@ -24,6 +24,14 @@ absl::StatusOr<v1::GetDatasetResponse> HubClient::GetDataset(const std::string& 
   return response;
 }
 
+absl::StatusOr<v1::WithdrawResponse> HubClient::Withdraw(const v1::WithdrawRequest& request) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120));
+  v1::WithdrawResponse response;
+  CONFIDE_RETURN_IF_ERROR(FromGrpcStatus(stub_->Withdraw(&context, request, &response)));
+  return response;
+}
+
 std::unique_ptr<PushSession> HubClient::StartPush() {
   return std::make_unique<PushSession>(*stub_);
 }

@@ -1,7 +1,7 @@
 #pragma once
 
-// The agent's connection to the hub: fetch a dataset's schema and push batches, one
-// acknowledgement per batch.
+// The agent's connection to the hub: fetch a dataset's schema, push batches (one
+// acknowledgement per batch) and withdraw records pushed earlier.
 
 #include <memory>
 #include <string>
@@ -20,6 +20,7 @@ class HubClient {
 
   absl::StatusOr<v1::GetDatasetResponse> GetDataset(const std::string& dataset);
   std::unique_ptr<PushSession> StartPush();
+  absl::StatusOr<v1::WithdrawResponse> Withdraw(const v1::WithdrawRequest& request);
 
  private:
   explicit HubClient(std::unique_ptr<v1::Ingest::Stub> stub) : stub_(std::move(stub)) {}

@@ -1,252 +1,377 @@
 #include "agent/push.h"
 
-#include <fstream>
+#include <unistd.h>
+
+#include <filesystem>
+#include <functional>
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
-#include "agent/extract/csv_reader.h"
+#include "agent/extract_processor.h"
+#include "agent/file_digest.h"
 #include "agent/hub_client.h"
-#include "agent/record_builder.h"
+#include "agent/journal.h"
+#include "agent/preview.h"
+#include "agent/progress.h"
+#include "agent/quarantine.h"
+#include "agent/receipt.h"
 #include "common/files.h"
 #include "common/grpc_client.h"
-#include "common/status_macros.h"
-#include "common/tls.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 
 namespace confide::agent {
 namespace {
 
-constexpr int kMaxProblemLines = 50;
+constexpr int64_t kMaxProblemRows = 50;
 
-std::string Deterministic(const v1::Batch& batch) {
-  std::string bytes;
-  google::protobuf::io::StringOutputStream stream(&bytes);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  for (const v1::WireRecord& record : batch.records()) {
-    record.SerializeToCodedStream(&coded);
-  }
-  coded.Trim();
-  return bytes;
-}
-
-std::string CsvEscape(absl::string_view text) {
-  if (text.find_first_of(",\"\r\n") == absl::string_view::npos) {
-    return std::string(text);
-  }
-  std::string out = "\"";
-  for (char c : text) {
-    out.push_back(c);
-    if (c == '"') {
-      out.push_back('"');
-    }
-  }
-  return out + "\"";
-}
-
-absl::StatusOr<CsvOptions> CsvOptionsFor(const v1::DatasetMapping& mapping) {
-  CsvOptions options;
-  const std::string& delimiter = mapping.delimiter();
-  if (delimiter.empty() || delimiter == ",") {
-    options.delimiter = ',';
-  } else if (delimiter == ";" || delimiter == "|") {
-    options.delimiter = delimiter[0];
-  } else if (delimiter == "\t" || delimiter == "\\t" || delimiter == "tab") {
-    options.delimiter = '\t';
-  } else {
-    return absl::InvalidArgumentError(
-        absl::StrCat("expected delimiter ',', ';', '|' or tab, got '", delimiter, "'"));
-  }
-  const std::string& encoding = mapping.encoding();
-  if (encoding.empty() || encoding == "utf-8") {
-    options.encoding = Encoding::kUtf8;
-  } else if (encoding == "windows-1252") {
-    options.encoding = Encoding::kWindows1252;
-  } else if (encoding == "latin-1") {
-    options.encoding = Encoding::kLatin1;
-  } else {
-    return absl::InvalidArgumentError(
-        absl::StrCat("expected encoding utf-8, windows-1252 or latin-1, got '", encoding, "'"));
-  }
-  return options;
-}
-
-struct Counts {
-  int64_t read = 0, sent = 0, stored = 0, duplicate = 0, kept_back = 0, batches = 0;
-};
-
-int Fail(absl::string_view what, const absl::Status& status) {
+int Fail(absl::string_view what, const absl::Status& status, absl::string_view hint = "") {
   std::string message;
   int code = ExitCodeFor(status, &message);
-  std::cerr << "confide-agent: " << what << ": " << message << "\n";
+  std::cerr << "confide-agent: " << what << ": " << message << hint << "\n";
   return code;
 }
 
-}  // namespace
-
-absl::StatusOr<v1::AgentConfig> LoadAgentConfig(const std::string& path) {
-  v1::AgentConfig config;
-  CONFIDE_RETURN_IF_ERROR(ParseTextProtoFile(path, &config));
-  if (config.hub_address().empty() || config.linkage_key_file().empty() ||
-      config.linkage_key_version().empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, ": hub_address, linkage_key_file and linkage_key_version must all be set"));
-  }
-  config.set_linkage_key_file(ResolvePath(path, config.linkage_key_file()));
-  *config.mutable_tls() = ResolveTlsFiles(path, config.tls());
-  if (config.batch_size() <= 0) {
-    config.set_batch_size(1000);
-  }
-  return config;
+int UsageError(absl::string_view message) {
+  std::cerr << "confide-agent: " << message << "\n";
+  return kExitUsage;
 }
 
-int RunPush(const PushOptions& options) {
-  absl::Time started = absl::Now();
-  absl::StatusOr<v1::AgentConfig> config = LoadAgentConfig(options.config_path);
-  if (!config.ok()) {
-    std::cerr << "confide-agent: " << config.status().message() << "\n";
-    return kExitUsage;
-  }
-  const v1::DatasetMapping* mapping = nullptr;
-  for (const v1::DatasetMapping& candidate : config->datasets()) {
-    if (candidate.dataset() == options.dataset) {
-      mapping = &candidate;
+// Prints the first bad rows' problems (never values) and writes every bad row, with its values,
+// to the quarantine file, which is opened on the first bad row unless a path was given.
+class BadRowHandler {
+ public:
+  BadRowHandler(std::string path, bool create_eagerly, const std::vector<std::string>& header)
+      : path_(std::move(path)), header_(header) {
+    if (create_eagerly) {
+      Open();
     }
   }
+
+  void operator()(const BadRow& row) {
+    if (++rows_ <= kMaxProblemRows) {
+      for (const RowProblem& problem : *row.problems) {
+        std::cerr << ProblemLine(row, problem) << "\n";
+      }
+    }
+    if (file_ == nullptr && status_.ok()) {
+      Open();
+    }
+    if (file_ != nullptr) {
+      file_->Add(row);
+    }
+  }
+
+  absl::Status Close() {
+    if (file_ != nullptr) {
+      absl::Status closed = file_->Close();
+      if (status_.ok()) {
+        status_ = closed;
+      }
+    }
+    return status_;
+  }
+  int64_t rows() const { return rows_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  void Open() {
+    const std::string dir = std::filesystem::path(path_).parent_path().string();
+    if (!dir.empty()) {
+      status_ = MakePrivateDirs(dir);
+      if (!status_.ok()) {
+        return;
+      }
+    }
+    absl::StatusOr<std::unique_ptr<QuarantineFile>> file = QuarantineFile::Create(path_, header_);
+    if (file.ok()) {
+      file_ = *std::move(file);
+    } else {
+      status_ = file.status();
+    }
+  }
+
+  std::string path_;
+  const std::vector<std::string>& header_;
+  std::unique_ptr<QuarantineFile> file_;
+  absl::Status status_;
+  int64_t rows_ = 0;
+};
+
+struct Totals {
+  int64_t sent = 0, stored = 0, duplicates = 0, batches = 0, resumed = 0, resumed_batches = 0;
+};
+
+}  // namespace
+
+int RunPush(const PushOptions& options) {
+  const absl::Time started = absl::Now();
+  const bool dry_run = !options.dry_run_path.empty();
+  absl::StatusOr<v1::AgentConfig> config = LoadAgentConfig(options.config_path);
+  if (!config.ok()) {
+    return UsageError(config.status().message());
+  }
+  const v1::DatasetMapping* mapping = FindMapping(*config, options.dataset);
   if (mapping == nullptr) {
-    std::cerr << "confide-agent: " << options.config_path << " has no mapping for dataset '"
-              << options.dataset << "'\n";
-    return kExitUsage;
+    return UsageError(
+        absl::StrCat(options.config_path, " has no mapping for dataset '", options.dataset, "'"));
   }
   absl::StatusOr<CsvOptions> csv_options = CsvOptionsFor(*mapping);
   if (!csv_options.ok()) {
-    std::cerr << "confide-agent: " << csv_options.status().message() << "\n";
-    return kExitUsage;
+    return UsageError(csv_options.status().message());
   }
-  // The linkage key is read before anything else touches the network: a key file with loose
+  // The linkage key is read before anything touches the network: a key file with loose
   // permissions is refused outright.
   absl::StatusOr<std::string> linkage_key = ReadHexKeyFile(config->linkage_key_file(), 32);
   if (!linkage_key.ok()) {
-    std::cerr << "confide-agent: linkage key: " << linkage_key.status().message() << "\n";
-    return kExitUsage;
+    return UsageError(absl::StrCat("linkage key: ", linkage_key.status().message()));
   }
-  absl::StatusOr<std::unique_ptr<CsvReader>> reader =
-      CsvReader::Open(options.csv_path, *csv_options);
-  if (!reader.ok()) {
-    std::cerr << "confide-agent: " << reader.status().message() << "\n";
-    return kExitUsage;
+  // Output files are truncated when opened: never let one of them be the extract itself.
+  for (const std::string* output :
+       {&options.dry_run_path, &options.quarantine_path, &options.receipt_path}) {
+    std::error_code error;
+    if (!output->empty() && std::filesystem::equivalent(*output, options.csv_path, error)) {
+      return UsageError(absl::StrCat(*output, " is the extract itself; name another output file"));
+    }
   }
-  CsvRow header;
-  absl::StatusOr<bool> has_header = (*reader)->Next(&header);
-  if (!has_header.ok() || !*has_header) {
-    std::cerr << "confide-agent: " << options.csv_path << " is empty: expected a header row\n";
-    return kExitUsage;
+  absl::StatusOr<FileDigest> digest = DigestFile(options.csv_path);
+  if (!digest.ok()) {
+    return UsageError(digest.status().message());
   }
-
   absl::StatusOr<std::unique_ptr<HubClient>> client = HubClient::Connect(*config);
   if (!client.ok()) {
-    std::cerr << "confide-agent: " << client.status().message() << "\n";
-    return kExitUsage;
+    return UsageError(client.status().message());
   }
   absl::StatusOr<v1::GetDatasetResponse> schema = (*client)->GetDataset(options.dataset);
   if (!schema.ok()) {
     return Fail(absl::StrCat("fetching the schema of '", options.dataset, "'"), schema.status());
   }
-  absl::StatusOr<std::unique_ptr<RecordBuilder>> builder =
-      RecordBuilder::Create(schema->dataset(), *mapping, header.fields);
-  if (!builder.ok()) {
-    std::cerr << "confide-agent: " << options.csv_path << ": " << builder.status().message()
-              << "\n";
-    return kExitUsage;
-  }
   Pseudonymiser pseudonymiser(*linkage_key, config->linkage_key_version(), schema->linkage());
   linkage_key->assign(linkage_key->size(), '\0');
 
-  std::ofstream quarantine;
-  if (!options.quarantine_path.empty()) {
-    quarantine.open(options.quarantine_path, std::ios::trunc);
-    if (!quarantine) {
-      std::cerr << "confide-agent: cannot write " << options.quarantine_path << "\n";
+  auto open_extract = [&]() -> absl::StatusOr<std::unique_ptr<ExtractProcessor>> {
+    absl::StatusOr<std::unique_ptr<CsvReader>> reader =
+        CsvReader::Open(options.csv_path, *csv_options);
+    if (!reader.ok()) {
+      return reader.status();
+    }
+    return ExtractProcessor::Create(*std::move(reader), schema->dataset(), *mapping, pseudonymiser,
+                                    config->batch_size());
+  };
+  absl::StatusOr<std::unique_ptr<ExtractProcessor>> extract = open_extract();
+  if (!extract.ok()) {
+    return UsageError(absl::StrCat(options.csv_path, ": ", extract.status().message()));
+  }
+  // Named in full in messages, so the data lead can find it whatever the working directory.
+  const std::string quarantine_path =
+      !options.quarantine_path.empty()
+          ? options.quarantine_path
+          : std::filesystem::absolute(
+                absl::StrCat(config->quarantine_dir(), "/", options.dataset, "-",
+                             absl::FormatTime("%Y%m%dT%H%M%SZ", started, absl::UTCTimeZone()),
+                             ".csv"))
+                .lexically_normal()
+                .string();
+  const std::vector<std::string> header = (*extract)->header();
+  BadRowHandler bad_rows(quarantine_path, !options.quarantine_path.empty(), header);
+  RealClock clock;
+  ProgressReporter progress(std::cerr, isatty(STDERR_FILENO) == 1, clock);
+  v1::Batch batch;
+
+  // With --max-reject-rate the whole file is validated before anything is sent.
+  const bool validate_first = options.max_reject_rate.has_value();
+  if (validate_first) {
+    progress.Begin(absl::StrCat("validating ", options.dataset), (*extract)->total_bytes());
+    while (true) {
+      absl::StatusOr<bool> more = (*extract)->NextBatch(&batch, std::ref(bad_rows));
+      if (!more.ok()) {
+        return UsageError(
+            absl::StrCat("reading ", options.csv_path, ": ", more.status().message()));
+      }
+      if (!*more) {
+        break;
+      }
+      progress.Update((*extract)->rows_read(), (*extract)->bytes_consumed());
+    }
+    progress.End();
+    const int64_t read = (*extract)->rows_read(), bad = (*extract)->rows_quarantined();
+    absl::Status closed = bad_rows.Close();
+    // A small tolerance so that a rate exactly at the limit (3 of 10 with R = 0.3) passes
+    // despite binary rounding.
+    if (read > 0 && static_cast<double>(bad) > *options.max_reject_rate * read + 1e-9) {
+      std::cerr << absl::StrFormat(
+          "confide-agent: %d of %d rows (%.1f%%) failed validation, more than --max-reject-rate "
+          "%g allows; nothing was sent. %s\n",
+          bad, read, 100.0 * bad / read, *options.max_reject_rate,
+          closed.ok()
+              ? absl::StrCat("The rows and reasons are in ", bad_rows.path(),
+                             " (it holds personal data: keep it inside your "
+                             "organisation); fix the extract and push again.")
+              : absl::StrCat("The quarantine file could not be written: ", closed.message()));
       return kExitUsage;
     }
-    quarantine << "row,line,column,reason\n";
+    if (!closed.ok()) {
+      return UsageError(absl::StrCat("quarantine file: ", closed.message()));
+    }
+    extract = open_extract();
+    if (!extract.ok()) {
+      return UsageError(absl::StrCat(options.csv_path, ": ", extract.status().message()));
+    }
   }
 
-  Counts counts;
-  std::unique_ptr<PushSession> session = (*client)->StartPush();
-  v1::Batch batch;
-  batch.set_dataset(options.dataset);
-  auto flush = [&]() -> absl::Status {
-    if (batch.records().empty()) {
-      return absl::OkStatus();
+  std::unique_ptr<PushJournal> journal;
+  std::unique_ptr<PreviewFile> preview;
+  if (dry_run) {
+    absl::StatusOr<std::unique_ptr<PreviewFile>> made =
+        PreviewFile::Create(options.dry_run_path, schema->dataset(), schema->linkage());
+    if (!made.ok()) {
+      return UsageError(made.status().message());
     }
-    batch.set_batch_id(pseudonymiser.BatchId(options.dataset, Deterministic(batch)));
-    CONFIDE_ASSIGN_OR_RETURN(v1::PushAck ack, session->Send(batch));
-    counts.sent += batch.records_size();
-    ++counts.batches;
-    (ack.outcome() == v1::PushAck::DUPLICATE ? counts.duplicate : counts.stored) += ack.records();
-    batch.clear_records();
-    return absl::OkStatus();
-  };
+    preview = *std::move(made);
+  } else {
+    absl::StatusOr<std::unique_ptr<PushJournal>> opened =
+        PushJournal::Open(config->journal_dir(), options.dataset, digest->sha256_hex,
+                          std::filesystem::path(options.csv_path).filename().string());
+    if (!opened.ok()) {
+      return UsageError(opened.status().message());
+    }
+    journal = *std::move(opened);
+    if (journal->size() > 0) {
+      std::cerr << "confide-agent: resuming an interrupted push of " << options.csv_path << ": "
+                << journal->size() << " batches the hub already acknowledged are not sent again\n";
+    }
+  }
+  const std::string resume_hint =
+      journal == nullptr
+          ? ""
+          : absl::StrCat("\nBatches the hub acknowledged are recorded in ", journal->path(),
+                         "; run the same command again to resume without duplicates.");
 
-  CsvRow row;
-  std::vector<RowProblem> problems;
+  v1::PushReceipt receipt;
+  receipt.set_dataset(options.dataset);
+  receipt.mutable_file()->set_name(std::filesystem::path(options.csv_path).filename().string());
+  receipt.mutable_file()->set_bytes(digest->bytes);
+  receipt.mutable_file()->set_sha256(digest->sha256_hex);
+  receipt.set_started(ReceiptTime(started));
+  receipt.set_hub_policy_version(schema->policy_version());
+  receipt.set_agent_config(options.config_path);
+
+  Totals totals;
+  std::unique_ptr<PushSession> session;
+  auto ignore_bad_rows = [](const BadRow&) {};  // already reported by the validation pass
+  progress.Begin(absl::StrCat(dry_run ? "previewing " : "pushing ", options.dataset),
+                 (*extract)->total_bytes());
   while (true) {
-    absl::StatusOr<bool> more = (*reader)->Next(&row);
+    absl::StatusOr<bool> more = validate_first ? (*extract)->NextBatch(&batch, ignore_bad_rows)
+                                               : (*extract)->NextBatch(&batch, std::ref(bad_rows));
     if (!more.ok()) {
-      std::cerr << "confide-agent: reading " << options.csv_path << ": " << more.status().message()
-                << "\n";
-      return kExitUsage;
+      progress.End();
+      return UsageError(absl::StrCat("reading ", options.csv_path, ": ", more.status().message()));
     }
     if (!*more) {
       break;
     }
-    ++counts.read;
-    v1::WireRecord* record = batch.add_records();
-    if (!(*builder)->Build(row, pseudonymiser, record, &problems)) {
-      batch.mutable_records()->RemoveLast();
-      ++counts.kept_back;
-      for (const RowProblem& problem : problems) {
-        std::string where =
-            problem.column.empty() ? "" : absl::StrCat(", column '", problem.column, "'");
-        if (counts.kept_back <= kMaxProblemLines) {
-          std::cerr << "row " << row.record_number - 1 << " (line " << row.line_number << ")"
-                    << where << ": " << problem.reason << "\n";
+    ++totals.batches;
+    if (dry_run) {
+      preview->Add(batch);
+      totals.sent += batch.records_size();
+    } else {
+      v1::PushAck ack;
+      if (const v1::PushAck* known = journal->Find(batch.batch_id())) {
+        ack = *known;
+        totals.resumed += ack.records();
+        ++totals.resumed_batches;
+      } else {
+        if (session == nullptr) {
+          session = (*client)->StartPush();
         }
-        if (quarantine.is_open()) {
-          quarantine << row.record_number - 1 << "," << row.line_number << ","
-                     << CsvEscape(problem.column) << "," << CsvEscape(problem.reason) << "\n";
+        absl::StatusOr<v1::PushAck> sent = session->Send(batch);
+        if (!sent.ok()) {
+          progress.End();
+          return Fail("pushing", sent.status(), resume_hint);
+        }
+        ack = *std::move(sent);
+        absl::Status recorded = journal->Record(ack);
+        if (!recorded.ok()) {
+          progress.End();
+          return UsageError(recorded.message());
         }
       }
-      continue;
+      totals.sent += ack.records();
+      (ack.outcome() == v1::PushAck::DUPLICATE ? totals.duplicates : totals.stored) +=
+          ack.records();
+      v1::PushReceipt::BatchOutcome* outcome = receipt.add_batches();
+      outcome->set_batch_id(ack.batch_id());
+      outcome->set_records(ack.records());
+      outcome->set_outcome(ack.outcome());
+      outcome->set_audit_sequence(ack.audit_sequence());
     }
-    if (batch.records_size() >= config->batch_size()) {
-      absl::Status sent = flush();
-      if (!sent.ok()) {
-        return Fail("pushing", sent);
-      }
+    progress.Update((*extract)->rows_read(), (*extract)->bytes_consumed());
+  }
+  progress.End();
+  if (session != nullptr) {
+    absl::Status finished = session->Finish();
+    if (!finished.ok()) {
+      return Fail("pushing", finished, resume_hint);
     }
   }
-  absl::Status sent = flush();
-  if (sent.ok()) {
-    sent = session->Finish();
+  if (journal != nullptr) {
+    if (absl::Status completed = journal->Complete(); !completed.ok()) {
+      std::cerr << "confide-agent: warning: " << completed.message() << "\n";
+    }
   }
-  if (!sent.ok()) {
-    return Fail("pushing", sent);
+  if (preview != nullptr) {
+    if (absl::Status closed = preview->Close(); !closed.ok()) {
+      return UsageError(absl::StrCat("dry-run preview: ", closed.message()));
+    }
   }
-  if (counts.kept_back > kMaxProblemLines) {
-    std::cerr << "... " << counts.kept_back - kMaxProblemLines << " more rows kept back"
-              << (quarantine.is_open() ? "; see the quarantine file" : "") << "\n";
+  const int64_t read = (*extract)->rows_read(), quarantined = (*extract)->rows_quarantined();
+  if (absl::Status closed = bad_rows.Close(); !closed.ok()) {
+    return UsageError(absl::StrCat("quarantine file: ", closed.message()));
   }
-  std::cout << absl::StrFormat(
+  if (quarantined > kMaxProblemRows) {
+    std::cerr << "... and " << quarantined - kMaxProblemRows << " more rows\n";
+  }
+  if (quarantined > 0) {
+    std::cerr << "confide-agent: " << quarantined << " rows quarantined: see " << bad_rows.path()
+              << " (it holds the rows' values: keep it inside your organisation)\n";
+  }
+  const double seconds = absl::ToDoubleSeconds(absl::Now() - started);
+  if (dry_run) {
+    std::cout << absl::StrFormat(
+        "dry run of %s: %d rows read, %d would be sent in %d batches, %d quarantined, %.1f s; "
+        "nothing was sent; the records are in %s\n",
+        options.dataset, read, totals.sent, totals.batches, quarantined, seconds,
+        options.dry_run_path);
+    return quarantined > 0 ? kExitPartial : kExitOk;
+  }
+  std::string summary = absl::StrFormat(
       "pushed %s: %d rows read, %d sent in %d batches (%d stored, %d already at the hub), %d "
-      "kept back, %.1f s\n",
-      options.dataset, counts.read, counts.sent, counts.batches, counts.stored, counts.duplicate,
-      counts.kept_back, absl::ToDoubleSeconds(absl::Now() - started));
-  return counts.kept_back > 0 ? kExitPartial : kExitOk;
+      "quarantined, %.1f s",
+      options.dataset, read, totals.sent, totals.batches, totals.stored, totals.duplicates,
+      quarantined, seconds);
+  if (totals.resumed_batches > 0) {
+    absl::StrAppendFormat(&summary,
+                          "; %d batches (%d rows) acknowledged before an interruption were not "
+                          "sent again",
+                          totals.resumed_batches, totals.resumed);
+  }
+  std::cout << summary << "\n" << std::flush;
+  if (!options.receipt_path.empty()) {
+    v1::PushReceipt::Counts* counts = receipt.mutable_counts();
+    counts->set_read(read);
+    counts->set_sent(totals.sent);
+    counts->set_stored(totals.stored);
+    counts->set_duplicates(totals.duplicates);
+    counts->set_quarantined(quarantined);
+    counts->set_resumed(totals.resumed);
+    receipt.set_finished(ReceiptTime(absl::Now()));
+    if (absl::Status written = WriteFileAtomic(options.receipt_path, ReceiptToJson(receipt));
+        !written.ok()) {
+      return UsageError(absl::StrCat("receipt: ", written.message()));
+    }
+  }
+  return quarantined > 0 ? kExitPartial : kExitOk;
 }
 
 }  // namespace confide::agent

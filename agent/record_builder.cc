@@ -57,6 +57,23 @@ absl::StatusOr<std::unique_ptr<RecordBuilder>> RecordBuilder::Create(
                                                      "', which the dataset does not have"));
     }
   }
+  // A first row that matches no mapped column at all is not a header: most likely the export
+  // left the header out, so the row holds personal data and must not be echoed.
+  bool any_mapped = false;
+  for (const v1::ColumnMapping& column : builder->mapping_.columns()) {
+    std::vector<std::string> aliases(column.aliases().begin(), column.aliases().end());
+    any_mapped = any_mapped || index.Find(column.column(), aliases).has_value();
+  }
+  if (!any_mapped && !builder->mapping_.columns().empty()) {
+    std::vector<std::string> expected;
+    for (const v1::ColumnMapping& column : builder->mapping_.columns()) {
+      expected.push_back(column.column());
+    }
+    return absl::InvalidArgumentError(absl::StrCat(
+        "none of the mapped columns (", absl::StrJoin(expected, ", "),
+        ") is in the file's first row: is the header row missing, or is this the wrong file? "
+        "(the row is not shown: it may hold personal data)"));
+  }
   for (const v1::Field& field : builder->dataset_.fields()) {
     const v1::ColumnMapping* column = nullptr;
     for (const v1::ColumnMapping& candidate : builder->mapping_.columns()) {
@@ -81,7 +98,8 @@ absl::StatusOr<std::unique_ptr<RecordBuilder>> RecordBuilder::Create(
           absl::StrCat("column '", column->column(), "' (for field '", field.name(),
                        "') is not in the file's header; the header has: ", header_list()));
     }
-    MappedField mapped{&field, column, *position, absl::nullopt};
+    MappedField mapped{&field, column, *position, absl::nullopt,
+                       field.type() == v1::Field::ENUM ? EnumSpecFor(field, *column) : EnumSpec()};
     if (!column->time_column().empty()) {
       mapped.time_column = index.Find(column->time_column());
       if (!mapped.time_column.has_value()) {
@@ -233,7 +251,7 @@ bool RecordBuilder::Build(const CsvRow& row, Pseudonymiser& pseudonymiser, v1::W
     std::string value;
     switch (field.type()) {
       case v1::Field::ENUM: {
-        absl::StatusOr<std::string> code = ParseEnum(text, EnumSpecFor(field, *mapped.mapping));
+        absl::StatusOr<std::string> code = ParseEnum(text, mapped.enum_spec);
         if (!code.ok()) {
           problems->push_back({column, std::string(code.status().message())});
           continue;

@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "agent/extract/csv_reader.h"
+#include "agent/extract/value_parser.h"
 #include "agent/pseudonymiser.h"
 #include "confide/v1/config.pb.h"
 #include "confide/v1/ingest.pb.h"
@@ -41,6 +42,7 @@ class RecordBuilder {
     const v1::ColumnMapping* mapping = nullptr;
     size_t column = 0;
     absl::optional<size_t> time_column;
+    EnumSpec enum_spec;  // ENUM fields: codes and synonyms, built once rather than per row
   };
   RecordBuilder() = default;
 

@@ -40,6 +40,11 @@ class Exchange {
   absl::StatusOr<v1::PushAck> Push(const Identity& caller, const v1::Batch& batch);
   absl::StatusOr<v1::GetDatasetResponse> GetDataset(const Identity& caller,
                                                     const v1::GetDatasetRequest& request);
+  // Removes the caller's own records (hub/withdraw.cc), never another agency's, audited as one
+  // event with counts. Errors: PermissionDenied (not a contributor of the dataset),
+  // InvalidArgument (malformed ids), Unavailable (storage or audit failed: nothing removed).
+  absl::StatusOr<v1::WithdrawResponse> Withdraw(const Identity& caller,
+                                                const v1::WithdrawRequest& request);
   absl::StatusOr<v1::QueryResult> Query(const Identity& caller, const v1::QueryRequest& request);
   absl::StatusOr<v1::ListAuditResponse> ListAudit(const Identity& caller,
                                                   const v1::ListAuditRequest& request);
@@ -52,6 +57,11 @@ class Exchange {
   // Audits a hub lifecycle event ("hub.start", "policy.reload", ...).
   absl::Status RecordEvent(absl::string_view action, v1::AuditEvent::Decision decision,
                            absl::string_view detail);
+
+  // Purges, dataset by dataset, records past the longest retention of any agreement covering
+  // them (policy/retention.h), auditing each purge with its count. Returns the total purged.
+  // Run at start-up and periodically by the hub.
+  absl::StatusOr<int64_t> RunRetention();
 
   void ReplacePolicy(std::shared_ptr<const policy::Policy> policy);
   std::shared_ptr<const policy::Policy> policy() const;

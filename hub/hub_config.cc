@@ -43,6 +43,14 @@ absl::StatusOr<v1::HubConfig> LoadHubConfig(const std::string& path) {
         absl::StrCat(path, ": expected max_batch_records between 1 and 100000, got ",
                      config.max_batch_records()));
   }
+  if (config.retention_interval_seconds() < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": expected retention_interval_seconds >= 1, got ",
+                     config.retention_interval_seconds()));
+  }
+  if (config.retention_interval_seconds() == 0) {
+    config.set_retention_interval_seconds(3600);
+  }
   if (config.max_batch_records() == 0) {
     config.set_max_batch_records(5000);
   }

@@ -3,8 +3,10 @@
 
 #include <signal.h>
 
+#include <condition_variable>
 #include <cstdio>
 #include <iostream>
+#include <mutex>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -35,6 +37,49 @@ ExchangeOptions MakeExchangeOptions(const v1::HubConfig& config) {
 absl::CivilDay Today(const Clock& clock) {
   return absl::ToCivilDay(clock.Now(), absl::UTCTimeZone());
 }
+
+// Purges expired records; a failure is logged and retried at the next pass (the purge and its
+// audit event are one atomic write, so a failed pass leaves nothing half done).
+void RetentionPass(Exchange& exchange) {
+  absl::StatusOr<int64_t> purged = exchange.RunRetention();
+  if (!purged.ok()) {
+    LogError("hub", "retention pass failed, will retry: ", purged.status().message());
+  } else if (*purged > 0) {
+    LogInfo("hub", "retention pass purged ", *purged, " expired records");
+  }
+}
+
+// Runs RetentionPass every `interval` until stopped.
+class RetentionScheduler {
+ public:
+  RetentionScheduler(Exchange& exchange, absl::Duration interval)
+      : thread_([this, &exchange, interval] {
+          std::unique_lock<std::mutex> lock(mu_);
+          while (!stop_) {
+            if (stopped_.wait_for(lock, absl::ToChronoSeconds(interval),
+                                  [this] { return stop_; })) {
+              break;
+            }
+            lock.unlock();
+            RetentionPass(exchange);
+            lock.lock();
+          }
+        }) {}
+  ~RetentionScheduler() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    stopped_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable stopped_;
+  bool stop_ = false;
+  std::thread thread_;
+};
 
 void ReloadPolicy(Exchange& exchange, const std::string& path, const Clock& clock) {
   absl::StatusOr<std::shared_ptr<const policy::Policy>> loaded =
@@ -134,6 +179,8 @@ int Run(const std::string& config_path) {
     }
   }
   LogInfo("hub", "serving on port ", port, " with policy ", exchange.policy()->version());
+  RetentionPass(exchange);
+  RetentionScheduler retention(exchange, absl::Seconds(config->retention_interval_seconds()));
 
   // Signals are blocked in every thread (see main) and taken here synchronously.
   sigset_t signals;

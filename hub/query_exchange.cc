@@ -1,6 +1,7 @@
 // Exchange::Query: parse, check, authorise, run, then disclosure control before anything leaves.
 
 #include <algorithm>
+#include <limits>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
@@ -9,6 +10,8 @@
 #include "hub/exchange.h"
 #include "hub/query/sql_parser.h"
 #include "policy/disclosure/disclosure_control.h"
+#include "policy/disclosure/margins.h"
+#include "policy/retention.h"
 
 namespace confide::hub {
 namespace {
@@ -144,7 +147,17 @@ absl::StatusOr<v1::QueryResult> Exchange::RunQuery(const policy::Policy& policy,
   access.datasets = datasets;
   access.dimensions = dimensions;
   CONFIDE_RETURN_IF_ERROR(Authorize(policy, access, event).status());
-  absl::StatusOr<std::vector<query::GroupRow>> groups = RunScan(policy, *parsed, records_);
+  // Records past this agreement's retention for the dataset are not used under it, even while
+  // another agreement with a longer retention keeps them at the hub.
+  const v1::Agreement& covering = *policy.FindAgreement(request.agreement());
+  absl::optional<int> retention_days = policy::AgreementRetentionDays(covering, parsed->dataset);
+  int64_t min_event_time = std::numeric_limits<int64_t>::min();
+  if (retention_days.has_value()) {
+    min_event_time = policy::RetentionCutoff(absl::ToCivilDay(clock_.Now(), absl::UTCTimeZone()),
+                                             *retention_days);
+  }
+  absl::StatusOr<std::vector<query::GroupRow>> groups =
+      RunScan(policy, *parsed, records_, min_event_time);
   if (!groups.ok()) {
     return AuditFailure(std::move(event), groups.status());
   }
@@ -188,6 +201,11 @@ absl::StatusOr<v1::QueryResult> Exchange::RunQuery(const policy::Policy& policy,
     absl::StatusOr<policy::PublishedTable> published = policy::ApplyDisclosureControl(cells, rules);
     if (!published.ok()) {
       return AuditFailure(std::move(event), published.status());
+    }
+    absl::Status margins = policy::CheckFlaggedMargins(cells, *published, rules);
+    if (!margins.ok()) {
+      event.set_rule("disclosure.recoverable-from-margin");
+      return AuditFailure(std::move(event), margins);
     }
     for (size_t r = 0; r < published->cells.size(); ++r) {
       const policy::PublishedCell& cell = published->cells[r];

@@ -66,7 +66,10 @@ Decision AuthorizeAgent(const Policy& policy, const AccessRequest& request, absl
     decision.agency = agency->id();
     return decision;
   }
-  if (request.action != Action::kPush && request.action != Action::kGetDataset) {
+  // Withdrawal follows the push rule: only a current contributor of the dataset may withdraw,
+  // and the hub only ever removes the caller's own records.
+  if (request.action != Action::kPush && request.action != Action::kGetDataset &&
+      request.action != Action::kWithdraw) {
     Decision decision = Deny("agent.no-query-or-audit",
                              absl::StrCat("agents contribute data; they never query data or read "
                                           "the audit log (agency ",
@@ -183,6 +186,8 @@ absl::string_view ActionName(Action action) {
       return "Audit.List";
     case Action::kHealth:
       return "Admin.Health";
+    case Action::kWithdraw:
+      return "Ingest.Withdraw";
   }
   return "unknown";
 }
@@ -214,6 +219,7 @@ Decision Authorize(const Policy& policy, const AccessRequest& request, absl::Civ
       return AuthorizeQuery(policy, *user, request, today);
     case Action::kPush:
     case Action::kGetDataset:
+    case Action::kWithdraw:
       return Deny("ingest.agents-only", absl::StrCat("only agency agents contribute data; ",
                                                      user->identity(), " is a user"));
   }

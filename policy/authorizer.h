@@ -19,6 +19,7 @@ enum class Action {
   kQuery,       // Query.Run
   kAuditRead,   // Audit.List
   kHealth,      // Admin.Health
+  kWithdraw,    // Ingest.Withdraw: remove the caller's own records from a dataset it contributes
 };
 absl::string_view ActionName(Action action);
 
@@ -28,7 +29,7 @@ struct AccessRequest {
   Action action = Action::kHealth;
   std::string agreement;                // kQuery
   std::string purpose;                  // kQuery
-  std::vector<std::string> datasets;    // kPush, kGetDataset, kQuery
+  std::vector<std::string> datasets;    // kPush, kGetDataset, kWithdraw, kQuery
   std::vector<std::string> dimensions;  // kQuery: every dimension grouped on or filtered by
 };
 

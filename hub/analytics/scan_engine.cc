@@ -27,7 +27,8 @@ absl::Status CheckColumns(const policy::Policy& policy, const query::ParsedQuery
 
 absl::StatusOr<std::vector<query::GroupRow>> RunScan(const policy::Policy& policy,
                                                      const query::ParsedQuery& parsed,
-                                                     const RecordStore& records) {
+                                                     const RecordStore& records,
+                                                     int64_t min_event_time) {
   const v1::Dataset* dataset = policy.FindDataset(parsed.dataset);
   if (dataset == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("unknown dataset '", parsed.dataset, "'"));
@@ -42,6 +43,9 @@ absl::StatusOr<std::vector<query::GroupRow>> RunScan(const policy::Policy& polic
                            query::GroupAccumulator::Create(unordered));
   RecordRowView row(policy, *dataset);
   CONFIDE_RETURN_IF_ERROR(records.ScanDataset(parsed.dataset, [&](const v1::StoredRecord& r) {
+    if (r.event_time() < min_event_time) {
+      return;
+    }
     row.Reset(r);
     if (parsed.where == nullptr || query::Matches(*parsed.where, row)) {
       accumulator.Add(row, {});

@@ -19,8 +19,11 @@ absl::Status CheckColumns(const policy::Policy& policy, const query::ParsedQuery
 
 // Exact groups, without ORDER BY and LIMIT (applied after disclosure control, on published
 // values, so ordering cannot leak suppressed counts).
+// Records whose event time is before `min_event_time` (civil seconds since 1970) are past the
+// agreement's retention for this dataset and are not counted.
 absl::StatusOr<std::vector<query::GroupRow>> RunScan(const policy::Policy& policy,
                                                      const query::ParsedQuery& parsed,
-                                                     const RecordStore& records);
+                                                     const RecordStore& records,
+                                                     int64_t min_event_time);
 
 }  // namespace confide::hub

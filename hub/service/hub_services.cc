@@ -98,6 +98,18 @@ grpc::Status IngestService::GetDataset(grpc::ServerContext* context,
   });
 }
 
+grpc::Status IngestService::Withdraw(grpc::ServerContext* context,
+                                     const v1::WithdrawRequest* request,
+                                     v1::WithdrawResponse* response) {
+  return WithIdentity(exchange_, *context, "Ingest.Withdraw", [&](const Identity& caller) {
+    absl::StatusOr<v1::WithdrawResponse> result = exchange_.Withdraw(caller, *request);
+    if (result.ok()) {
+      *response = *std::move(result);
+    }
+    return result.status();
+  });
+}
+
 grpc::Status QueryService::Run(grpc::ServerContext* context, const v1::QueryRequest* request,
                                v1::QueryResult* response) {
   return WithIdentity(exchange_, *context, "Query.Run", [&](const Identity& caller) {

@@ -23,6 +23,8 @@ class IngestService final : public v1::Ingest::Service {
                     grpc::ServerReaderWriter<v1::PushAck, v1::PushRequest>* stream) override;
   grpc::Status GetDataset(grpc::ServerContext* context, const v1::GetDatasetRequest* request,
                           v1::GetDatasetResponse* response) override;
+  grpc::Status Withdraw(grpc::ServerContext* context, const v1::WithdrawRequest* request,
+                        v1::WithdrawResponse* response) override;
 
  private:
   Exchange& exchange_;

@@ -1,5 +1,6 @@
 #include "hub/storage/rocksdb_store.h"
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "rocksdb/db.h"
@@ -68,6 +69,9 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(const std::stri
   options.create_if_missing = true;
   options.create_missing_column_families = true;
   options.paranoid_checks = true;
+  // The MANIFEST records the first and last key of every data file it has ever listed, so keys of
+  // purged records would linger there. Rolling it on every change keeps it to live files only.
+  options.max_manifest_file_size = 1;
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (const char* name : kFamilyNames) {
     families.emplace_back(name, rocksdb::ColumnFamilyOptions());
@@ -140,6 +144,139 @@ absl::StatusOr<PutBatchResult> RocksDbStore::PutBatch(
                 "staging audit event"));
   CONFIDE_RETURN_IF_ERROR(FromRocks(db_->Write(DurableWrite(), &batch), "writing batch"));
   result.audit_sequence = next_sequence_++;
+  return result;
+}
+
+absl::StatusOr<WithdrawalResult> RocksDbStore::Withdraw(
+    const WithdrawalWrite& write,
+    const std::function<v1::AuditEvent(const WithdrawalResult&)>& make_audit) {
+  // Under write_mu_ nothing else writes, so the reads below and the delete batch agree.
+  std::lock_guard<std::mutex> lock(write_mu_);
+  WithdrawalResult result;
+  rocksdb::WriteBatch batch;
+  absl::flat_hash_set<std::string> removed_keys;
+  absl::flat_hash_set<std::string> batches_to_clear(write.batch_ids.begin(), write.batch_ids.end());
+  v1::StoredRecord record;
+  for (const std::string& record_id : write.record_ids) {
+    std::string key = RecordKey(write.dataset, write.agency, record_id);
+    if (removed_keys.contains(key)) {
+      continue;
+    }
+    std::string value;
+    rocksdb::Status get = db_->Get(rocksdb::ReadOptions(), handles_[kRecords], key, &value);
+    if (get.IsNotFound()) {
+      ++result.records_not_found;
+      continue;
+    }
+    CONFIDE_RETURN_IF_ERROR(FromRocks(get, "looking up record"));
+    if (!record.ParseFromString(value)) {
+      return absl::DataLossError("a stored record is unreadable");
+    }
+    batches_to_clear.insert(record.batch_id());
+    CONFIDE_RETURN_IF_ERROR(
+        FromRocks(batch.Delete(handles_[kRecords], key), "staging record removal"));
+    removed_keys.insert(std::move(key));
+    ++result.records_removed;
+  }
+  if (!write.batch_ids.empty()) {
+    const absl::flat_hash_set<std::string> wanted(write.batch_ids.begin(), write.batch_ids.end());
+    // The agency's own key prefix: another agency's records are never visited.
+    const std::string prefix = RecordKey(write.dataset, write.agency, "");
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), handles_[kRecords]));
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      if (!record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+        return absl::DataLossError("a stored record is unreadable");
+      }
+      std::string key = it->key().ToString();
+      if (!wanted.contains(record.batch_id()) || removed_keys.contains(key)) {
+        continue;
+      }
+      CONFIDE_RETURN_IF_ERROR(
+          FromRocks(batch.Delete(handles_[kRecords], key), "staging record removal"));
+      removed_keys.insert(std::move(key));
+      ++result.records_removed;
+    }
+    CONFIDE_RETURN_IF_ERROR(FromRocks(it->status(), "scanning records"));
+  }
+  for (const std::string& batch_id : batches_to_clear) {
+    const std::string key = BatchKey(write.agency, batch_id);
+    std::string value;
+    rocksdb::Status get = db_->Get(rocksdb::ReadOptions(), handles_[kBatches], key, &value);
+    if (get.IsNotFound()) {
+      continue;
+    }
+    CONFIDE_RETURN_IF_ERROR(FromRocks(get, "looking up batch"));
+    v1::StoredBatch entry;
+    if (!entry.ParseFromString(value)) {
+      return absl::DataLossError("stored batch entry is unreadable");
+    }
+    if (entry.dataset() != write.dataset) {
+      continue;
+    }
+    CONFIDE_RETURN_IF_ERROR(
+        FromRocks(batch.Delete(handles_[kBatches], key), "staging batch removal"));
+    ++result.batches_removed;
+  }
+  v1::AuditEvent event = make_audit(result);
+  event.set_sequence(next_sequence_);
+  CONFIDE_RETURN_IF_ERROR(
+      FromRocks(batch.Put(handles_[kAudit], SequenceKey(next_sequence_), event.SerializeAsString()),
+                "staging audit event"));
+  CONFIDE_RETURN_IF_ERROR(FromRocks(db_->Write(DurableWrite(), &batch), "writing withdrawal"));
+  result.audit_sequence = next_sequence_++;
+  return result;
+}
+
+absl::StatusOr<PurgeResult> RocksDbStore::PurgeBefore(
+    absl::string_view dataset, int64_t cutoff,
+    const std::function<v1::AuditEvent(int64_t purged)>& make_audit) {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  const std::string prefix = absl::StrCat(dataset, std::string(1, '\0'));
+  rocksdb::WriteBatch batch;
+  PurgeResult result;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), handles_[kRecords]));
+  v1::StoredRecord record;
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (!record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("a stored record is unreadable");
+    }
+    if (record.event_time() < cutoff) {
+      CONFIDE_RETURN_IF_ERROR(
+          FromRocks(batch.Delete(handles_[kRecords], it->key()), "staging purge"));
+      ++result.records_purged;
+    }
+  }
+  CONFIDE_RETURN_IF_ERROR(FromRocks(it->status(), "scanning for expired records"));
+  if (result.records_purged == 0) {
+    return result;
+  }
+  v1::AuditEvent event = make_audit(result.records_purged);
+  event.set_sequence(next_sequence_);
+  CONFIDE_RETURN_IF_ERROR(
+      FromRocks(batch.Put(handles_[kAudit], SequenceKey(next_sequence_), event.SerializeAsString()),
+                "staging audit event"));
+  CONFIDE_RETURN_IF_ERROR(FromRocks(db_->Write(DurableWrite(), &batch), "purging records"));
+  result.audit_sequence = next_sequence_++;
+  // Deleting only writes tombstones: flush every family so the write-ahead log holding the old
+  // values becomes obsolete (and is deleted), then force a bottommost compaction so no SST keeps
+  // them either.
+  CONFIDE_RETURN_IF_ERROR(
+      FromRocks(db_->Flush(rocksdb::FlushOptions(), handles_), "flushing after purge"));
+  CONFIDE_RETURN_IF_ERROR(FromRocks(db_->FlushWAL(/*sync=*/true), "syncing the log after purge"));
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  CONFIDE_RETURN_IF_ERROR(FromRocks(
+      db_->CompactRange(compact, handles_[kRecords], nullptr, nullptr), "compacting after purge"));
+  // One more change after the compaction so the MANIFEST rolls over to one that lists only the
+  // compacted files (see max_manifest_file_size in Open).
+  CONFIDE_RETURN_IF_ERROR(
+      FromRocks(db_->Put(DurableWrite(), handles_[kDefault], "last-purge-sequence",
+                         SequenceKey(result.audit_sequence)),
+                "recording the purge"));
+  CONFIDE_RETURN_IF_ERROR(
+      FromRocks(db_->Flush(rocksdb::FlushOptions(), handles_[kDefault]), "flushing after purge"));
   return result;
 }
 

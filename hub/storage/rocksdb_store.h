@@ -29,6 +29,12 @@ class RocksDbStore final : public RecordStore, public AuditLog {
   absl::StatusOr<PutBatchResult> PutBatch(
       const BatchWrite& write,
       const std::function<v1::AuditEvent(BatchOutcome)>& make_audit) override;
+  absl::StatusOr<WithdrawalResult> Withdraw(
+      const WithdrawalWrite& write,
+      const std::function<v1::AuditEvent(const WithdrawalResult&)>& make_audit) override;
+  absl::StatusOr<PurgeResult> PurgeBefore(
+      absl::string_view dataset, int64_t cutoff,
+      const std::function<v1::AuditEvent(int64_t purged)>& make_audit) override;
   absl::Status ScanDataset(
       absl::string_view dataset,
       const std::function<void(const v1::StoredRecord&)>& visit) const override;

@@ -113,6 +113,16 @@ TEST_F(GovernanceE2eTest, EveryRpcOfEveryServiceIsAuthorisedAndAudited) {
          v1::GetDatasetResponse response;
          return v1::Ingest::NewStub(channel)->GetDataset(&context, request, &response);
        }},
+      {"confide.v1.Ingest.Withdraw",
+       [&] {
+         grpc::ClientContext context;
+         deadline(context);
+         v1::WithdrawRequest request;
+         request.set_dataset("police_crime");
+         request.add_batch_ids("b1");
+         v1::WithdrawResponse response;
+         return v1::Ingest::NewStub(channel)->Withdraw(&context, request, &response);
+       }},
       {"confide.v1.Query.Run",
        [&] {
          grpc::ClientContext context;
@@ -196,6 +206,46 @@ TEST_F(GovernanceE2eTest, SighupAppliesAGoodPolicyAndKeepsTheOldOneOnABadFile) {
   EXPECT_THAT(audit.out, HasSubstr("\"decision\":\"error\""));
   EXPECT_THAT(audit.out, HasSubstr("expected disclosure threshold >= 1, got 0"));
   EXPECT_THAT(hub_.log(), HasSubstr("policy reload refused"));
+}
+
+TEST(RetentionE2eTest, ExpiredRecordsArePurgedWhileServingAndThePurgeIsAudited) {
+  TempDir dir;
+  MakeRunDir(dir.path());
+  std::string config = ReadFileOrDie(dir.path() + "/hub.textpb");
+  WriteFileOrDie(dir.path() + "/hub.textpb", config + "retention_interval_seconds: 1\n");
+  CommandResult synth =
+      RunCommand({BinDir() + "/confide-synth", "--out", dir.path() + "/extracts", "--year", "2018",
+                  "--people", "500", "--police", "300", "--ed", "0", "--fire", "0"});
+  ASSERT_EQ(synth.exit_code, 0) << synth.err;
+  HubProcess hub;
+  absl::Status started = hub.Start(dir.path());
+  ASSERT_TRUE(started.ok()) << started;
+  SetHubPort(dir.path(), hub.port());
+  CommandResult push =
+      RunCommand({BinDir() + "/confide-agent", "push", "--config", "police-agent.textpb",
+                  "--dataset", "police_crime", "extracts/police_crime.csv"},
+                 dir.path());
+  ASSERT_EQ(push.exit_code, 0) << push.err;
+  // 2018 is past the longest police_crime retention (2190 days), so the next pass purges all.
+  std::string audit;
+  for (int i = 0; i < 100 && audit.find("retention.purge") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    audit = RunCommand({BinDir() + "/confide", "audit", "list", "--config", "ig.textpb", "--action",
+                        "retention.purge", "--format", "json"},
+                       dir.path())
+                .out;
+  }
+  EXPECT_THAT(audit, HasSubstr("\"dataset\":\"police_crime\""));
+  EXPECT_THAT(audit, HasSubstr("purged 300 records with events before"));
+  EXPECT_THAT(audit, HasSubstr("(retention 2190 days)"));
+  CommandResult count =
+      RunCommand({BinDir() + "/confide", "query", "--config", "analyst.textpb", "--agreement",
+                  "svd-merseyside-2026", "--purpose", "hotspot analysis",
+                  "SELECT COUNT(*) FROM police_crime", "--format", "csv"},
+                 dir.path());
+  ASSERT_EQ(count.exit_code, 0) << count.err;
+  EXPECT_EQ(count.out, "COUNT(*)\n0\n");
+  EXPECT_EQ(hub.Stop(), 0);
 }
 
 }  // namespace

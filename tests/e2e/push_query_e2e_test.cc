@@ -91,7 +91,7 @@ TEST_F(PushQueryE2eTest, AgentsPrintOneLineSummaryAndExitZero) {
     std::vector<std::string> lines = absl::StrSplit(result.out, '\n', absl::SkipEmpty());
     ASSERT_EQ(lines.size(), 1u) << result.out;
     EXPECT_THAT(lines[0], HasSubstr(absl::StrCat("pushed ", dataset)));
-    EXPECT_THAT(lines[0], HasSubstr("0 kept back"));
+    EXPECT_THAT(lines[0], HasSubstr("0 quarantined"));
   }
   EXPECT_THAT((*pushes_)["police_crime"].out, HasSubstr("4000 rows read, 4000 sent"));
 }
