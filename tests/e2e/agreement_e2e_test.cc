@@ -122,3 +122,45 @@ TEST_F(AgreementE2eTest, QueryAcrossDatasetsNeedsOneAgreementCoveringAll) {
 
 }  // namespace
 }  // namespace confide::e2e
+
+namespace confide::e2e {
+namespace {
+
+TEST(PolicyCheckCliTest, ExamplePolicyPrintsASummaryAnIgOfficerCanSignOff) {
+  CommandResult result = RunCommand(
+      {BinDir() + "/confide", "policy", "check", SourceDir() + "/deploy/policy/merseyside.textpb"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  for (const char* expected :
+       {"Merseyside Police (merseyside-police) sends police_crime",
+        "North West Ambulance Service NHS Trust (north-west-ambulance) sends ambulance_incident",
+        "Wirral Metropolitan Borough Council (wirral-council) sends youth_justice",
+        "Purposes: strategic needs assessment; hotspot analysis; evaluating interventions",
+        "Who may see what: only confide://user/analyst/j.smith",
+        "finest geography: ward; finest time: month", "counts of 1 to 10 are suppressed",
+        "Reviewed by: 2027-09-30", "police_crime: purged 2190 days after the event",
+        "used only for keyed match tokens, never sent: attendance_id, nhs_number"}) {
+    EXPECT_THAT(result.out, ::testing::HasSubstr(expected));
+  }
+}
+
+TEST(PolicyCheckCliTest, BrokenPolicyPrintsFileLineErrorsAndExitsOne) {
+  TempDir dir;
+  std::string policy = ReadFileOrDie(SourceDir() + "/deploy/policy/merseyside.textpb");
+  WriteFileOrDie(
+      dir.path() + "/broken.textpb",
+      absl::StrReplaceAll(policy, {{"rounding_base: 10", "rounding_base: 0"},
+                                   {"agency: \"sefton-council\"", "agency: \"sefton-counsel\""}}));
+  CommandResult result =
+      RunCommand({BinDir() + "/confide", "policy", "check", "broken.textpb"}, dir.path());
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_THAT(result.err,
+              ::testing::MatchesRegex("(.|\n)*broken.textpb:[0-9]+:[0-9]+: .*unknown agency "
+                                      "'sefton-counsel'(.|\n)*"));
+  EXPECT_THAT(result.err,
+              ::testing::MatchesRegex("(.|\n)*broken.textpb:[0-9]+:[0-9]+: expected disclosure "
+                                      "rounding_base >= 1, got 0(.|\n)*"));
+  EXPECT_EQ(result.out, "");
+}
+
+}  // namespace
+}  // namespace confide::e2e
