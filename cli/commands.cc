@@ -15,7 +15,6 @@
 #include "policy/summary.h"
 
 namespace confide::cli {
-namespace {
 
 absl::StatusOr<v1::ClientConfig> LoadClientConfig(const std::string& path) {
   if (path.empty()) {
@@ -41,8 +40,6 @@ int Usage(const std::string& error, absl::string_view usage) {
   std::cerr << "confide: " << error << "\nusage: " << usage << "\n";
   return kExitUsage;
 }
-
-}  // namespace
 
 std::string ParsedArgs::Get(const std::string& name, const std::string& fallback) const {
   for (const auto& [flag, value] : flags) {

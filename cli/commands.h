@@ -6,10 +6,25 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "confide/v1/config.pb.h"
+
 namespace confide::cli {
 
 int QueryCommand(const std::vector<std::string>& args);
 int AuditListCommand(const std::vector<std::string>& args);
+// cli/audit_commands.cc: export the audit log with its signed tree head, and verify an export
+// offline (keeping the last verified head as a witness would).
+int AuditExportCommand(const std::vector<std::string>& args);
+int AuditVerifyCommand(const std::vector<std::string>& args);
+
+// Shared by the subcommands.
+absl::StatusOr<v1::ClientConfig> LoadClientConfig(const std::string& path);
+// Prints "confide: what: message" and returns the exit code for `status`.
+int Report(absl::string_view what, const absl::Status& status);
+// Prints the error and usage line; returns kExitUsage.
+int Usage(const std::string& error, absl::string_view usage);
 int PolicyCheckCommand(const std::vector<std::string>& args);
 
 // Parses "--name value" / "--name=value" flags and positional arguments. Unknown flags are an

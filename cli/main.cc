@@ -13,6 +13,8 @@ constexpr const char kUsage[] =
     "  confide query --config client.textpb --agreement ID --purpose TEXT \"SQL\" "
     "[--format table|csv|json]\n"
     "  confide audit list --config client.textpb [filters] [--format table|csv|json]\n"
+    "  confide audit export --config client.textpb [--with-proofs] [--output FILE]\n"
+    "  confide audit verify EXPORT [--public-key PEM] [--trusted-head FILE] [--state FILE]\n"
     "  confide policy check FILE\n";
 
 }  // namespace
@@ -29,6 +31,12 @@ int main(int argc, char** argv) {
   }
   if (command == "audit" && args.size() >= 2 && args[1] == "list") {
     return confide::cli::AuditListCommand({args.begin() + 2, args.end()});
+  }
+  if (command == "audit" && args.size() >= 2 && args[1] == "export") {
+    return confide::cli::AuditExportCommand({args.begin() + 2, args.end()});
+  }
+  if (command == "audit" && args.size() >= 2 && args[1] == "verify") {
+    return confide::cli::AuditVerifyCommand({args.begin() + 2, args.end()});
   }
   if (command == "policy" && args.size() >= 2 && args[1] == "check") {
     return confide::cli::PolicyCheckCommand({args.begin() + 2, args.end()});

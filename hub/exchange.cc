@@ -8,14 +8,15 @@ namespace confide::hub {
 
 Exchange::Exchange(std::shared_ptr<const policy::Policy> policy, RecordStore& records,
                    AuditLog& audit, const Clock& clock, std::string hub_secret,
-                   ExchangeOptions options)
+                   ExchangeOptions options, TreeHeadIssuer* tree_heads)
     : policy_(std::move(policy)),
       records_(records),
       audit_(audit),
       clock_(clock),
       hub_secret_(std::move(hub_secret)),
       options_(options),
-      started_(clock.Now()) {}
+      started_(clock.Now()),
+      tree_heads_(tree_heads) {}
 
 void Exchange::ReplacePolicy(std::shared_ptr<const policy::Policy> policy) {
   std::lock_guard<std::mutex> lock(policy_mu_);

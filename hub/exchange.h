@@ -19,6 +19,7 @@
 #include "confide/v1/ingest.pb.h"
 #include "confide/v1/query.pb.h"
 #include "hub/audit/audit_log.h"
+#include "hub/audit/tree_head_issuer.h"
 #include "hub/storage/record_store.h"
 #include "policy/authorizer.h"
 #include "policy/policy.h"
@@ -32,8 +33,11 @@ struct ExchangeOptions {
 class Exchange {
  public:
   // `hub_secret` re-keys every match token before storage; it never leaves this object.
+  // `tree_heads` (not owned; may be null in tests that do not need it, in which case the tree
+  // RPCs answer Unavailable) issues signed tree heads and proofs.
   Exchange(std::shared_ptr<const policy::Policy> policy, RecordStore& records, AuditLog& audit,
-           const Clock& clock, std::string hub_secret, ExchangeOptions options = {});
+           const Clock& clock, std::string hub_secret, ExchangeOptions options = {},
+           TreeHeadIssuer* tree_heads = nullptr);
 
   // Errors: PermissionDenied (policy), InvalidArgument (malformed batch), FailedPrecondition
   // (same batch id, different content), Unavailable (storage or audit failed: nothing stored).
@@ -49,6 +53,14 @@ class Exchange {
   absl::StatusOr<v1::ListAuditResponse> ListAudit(const Identity& caller,
                                                   const v1::ListAuditRequest& request);
   absl::StatusOr<v1::HealthResponse> Health(const Identity& caller);
+  // Audit log tamper evidence (hub/audit_exchange.cc), each audited before it answers.
+  // Errors: PermissionDenied, InvalidArgument/OutOfRange (sizes), Unavailable (audit or head
+  // could not be made durable: nothing returned).
+  absl::StatusOr<v1::GetTreeHeadResponse> GetTreeHead(const Identity& caller);
+  absl::StatusOr<v1::GetConsistencyProofResponse> GetConsistencyProof(
+      const Identity& caller, const v1::GetConsistencyProofRequest& request);
+  absl::StatusOr<v1::GetInclusionProofResponse> GetInclusionProof(
+      const Identity& caller, const v1::GetInclusionProofRequest& request);
 
   // Audits a request refused before it reached a handler (e.g. a certificate without a Confide
   // identity) and returns `why`, or Unavailable if the refusal could not be audited.
@@ -90,6 +102,7 @@ class Exchange {
   const std::string hub_secret_;
   const ExchangeOptions options_;
   const absl::Time started_;
+  TreeHeadIssuer* const tree_heads_;  // not owned; may be null
 };
 
 }  // namespace confide::hub

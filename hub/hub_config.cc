@@ -26,6 +26,9 @@ absl::StatusOr<v1::HubConfig> LoadHubConfig(const std::string& path) {
   if (config.hub_secret_key_file().empty()) {
     return missing("hub_secret_key_file");
   }
+  if (config.audit_signing_key_file().empty()) {
+    return missing("audit_signing_key_file");
+  }
   if (!config.has_tls()) {
     return missing("tls");
   }
@@ -36,6 +39,7 @@ absl::StatusOr<v1::HubConfig> LoadHubConfig(const std::string& path) {
   config.set_data_dir(ResolvePath(path, config.data_dir()));
   config.set_policy_file(ResolvePath(path, config.policy_file()));
   config.set_hub_secret_key_file(ResolvePath(path, config.hub_secret_key_file()));
+  config.set_audit_signing_key_file(ResolvePath(path, config.audit_signing_key_file()));
   config.set_port_file(ResolvePath(path, config.port_file()));
   *config.mutable_tls() = ResolveTlsFiles(path, config.tls());
   if (config.max_batch_records() < 0 || config.max_batch_records() > 100000) {

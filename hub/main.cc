@@ -16,6 +16,8 @@
 #include "common/log.h"
 #include "common/tls.h"
 #include "grpcpp/grpcpp.h"
+#include "hub/audit/tree_head.h"
+#include "hub/audit/tree_head_issuer.h"
 #include "hub/exchange.h"
 #include "hub/hub_config.h"
 #include "hub/service/hub_services.h"
@@ -130,6 +132,13 @@ int Run(const std::string& config_path) {
     std::cerr << "confide-hub: hub secret: " << secret.status().message() << "\n";
     return kExitConfig;
   }
+  // Without its signing key the hub could not commit to its audit log: refuse to start.
+  absl::StatusOr<std::unique_ptr<TreeHeadSigner>> audit_signer =
+      TreeHeadSigner::FromPemFile(config->audit_signing_key_file());
+  if (!audit_signer.ok()) {
+    std::cerr << "confide-hub: audit signing key: " << audit_signer.status().message() << "\n";
+    return kExitConfig;
+  }
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       MakeServerCredentials(config->tls());
   if (!credentials.ok()) {
@@ -142,8 +151,9 @@ int Run(const std::string& config_path) {
     return kExitUnavailable;
   }
 
+  TreeHeadIssuer tree_heads(**store, **audit_signer, clock);
   Exchange exchange(*policy, **store, **store, clock, *std::move(secret),
-                    MakeExchangeOptions(*config));
+                    MakeExchangeOptions(*config), &tree_heads);
   IngestService ingest(exchange);
   QueryService query(exchange);
   AuditService audit(exchange);
@@ -167,6 +177,13 @@ int Run(const std::string& config_path) {
                         absl::StrCat("listening on port ", port))
            .ok()) {
     std::cerr << "confide-hub: cannot write the audit log; refusing to serve\n";
+    server->Shutdown();
+    return kExitUnavailable;
+  }
+  // Commit to the log as it stands at start-up, so a later rollback contradicts a signed head.
+  if (absl::StatusOr<v1::SignedTreeHead> head = tree_heads.LatestHead(); !head.ok()) {
+    std::cerr << "confide-hub: cannot sign the audit tree head: " << head.status().message()
+              << "\n";
     server->Shutdown();
     return kExitUnavailable;
   }
@@ -203,6 +220,8 @@ int Run(const std::string& config_path) {
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   if (!exchange.RecordEvent("hub.stop", v1::AuditEvent::ALLOW, "clean shutdown").ok()) {
     LogError("hub", "could not audit the shutdown");
+  } else if (!tree_heads.LatestHead().ok()) {
+    LogError("hub", "could not sign the audit tree head at shutdown");
   }
   return 0;
 }

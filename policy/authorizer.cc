@@ -66,6 +66,12 @@ Decision AuthorizeAgent(const Policy& policy, const AccessRequest& request, absl
     decision.agency = agency->id();
     return decision;
   }
+  if (request.action == Action::kAuditTreeHead || request.action == Action::kAuditConsistency) {
+    Decision decision =
+        Allow("audit.agent-witness", "agency agents may witness the audit log's signed tree heads");
+    decision.agency = agency->id();
+    return decision;
+  }
   // Withdrawal follows the push rule: only a current contributor of the dataset may withdraw,
   // and the hub only ever removes the caller's own records.
   if (request.action != Action::kPush && request.action != Action::kGetDataset &&
@@ -188,6 +194,12 @@ absl::string_view ActionName(Action action) {
       return "Admin.Health";
     case Action::kWithdraw:
       return "Ingest.Withdraw";
+    case Action::kAuditTreeHead:
+      return "Audit.GetTreeHead";
+    case Action::kAuditConsistency:
+      return "Audit.GetConsistencyProof";
+    case Action::kAuditInclusion:
+      return "Audit.GetInclusionProof";
   }
   return "unknown";
 }
@@ -205,6 +217,9 @@ Decision Authorize(const Policy& policy, const AccessRequest& request, absl::Civ
     case Action::kHealth:
       return Allow("health.known-identity", "any known identity may check health");
     case Action::kAuditRead:
+    case Action::kAuditTreeHead:
+    case Action::kAuditConsistency:
+    case Action::kAuditInclusion:
       if (user->role() == "ig") {
         return Allow("audit.ig-role", "IG officers read the audit log");
       }

@@ -20,6 +20,11 @@ enum class Action {
   kAuditRead,   // Audit.List
   kHealth,      // Admin.Health
   kWithdraw,    // Ingest.Withdraw: remove the caller's own records from a dataset it contributes
+  // Audit log tamper evidence. Tree heads and consistency proofs reveal no event, so agents may
+  // fetch them as witnesses; inclusion proofs are about one event, so IG officers only.
+  kAuditTreeHead,     // Audit.GetTreeHead
+  kAuditConsistency,  // Audit.GetConsistencyProof
+  kAuditInclusion,    // Audit.GetInclusionProof
 };
 absl::string_view ActionName(Action action);
 

@@ -132,6 +132,44 @@ grpc::Status AuditService::List(grpc::ServerContext* context, const v1::ListAudi
   });
 }
 
+grpc::Status AuditService::GetTreeHead(grpc::ServerContext* context, const v1::GetTreeHeadRequest*,
+                                       v1::GetTreeHeadResponse* response) {
+  return WithIdentity(exchange_, *context, "Audit.GetTreeHead", [&](const Identity& caller) {
+    absl::StatusOr<v1::GetTreeHeadResponse> result = exchange_.GetTreeHead(caller);
+    if (result.ok()) {
+      *response = *std::move(result);
+    }
+    return result.status();
+  });
+}
+
+grpc::Status AuditService::GetConsistencyProof(grpc::ServerContext* context,
+                                               const v1::GetConsistencyProofRequest* request,
+                                               v1::GetConsistencyProofResponse* response) {
+  return WithIdentity(exchange_, *context, "Audit.GetConsistencyProof",
+                      [&](const Identity& caller) {
+                        absl::StatusOr<v1::GetConsistencyProofResponse> result =
+                            exchange_.GetConsistencyProof(caller, *request);
+                        if (result.ok()) {
+                          *response = *std::move(result);
+                        }
+                        return result.status();
+                      });
+}
+
+grpc::Status AuditService::GetInclusionProof(grpc::ServerContext* context,
+                                             const v1::GetInclusionProofRequest* request,
+                                             v1::GetInclusionProofResponse* response) {
+  return WithIdentity(exchange_, *context, "Audit.GetInclusionProof", [&](const Identity& caller) {
+    absl::StatusOr<v1::GetInclusionProofResponse> result =
+        exchange_.GetInclusionProof(caller, *request);
+    if (result.ok()) {
+      *response = *std::move(result);
+    }
+    return result.status();
+  });
+}
+
 grpc::Status AdminService::Health(grpc::ServerContext* context, const v1::HealthRequest*,
                                   v1::HealthResponse* response) {
   return WithIdentity(exchange_, *context, "Admin.Health", [&](const Identity& caller) {

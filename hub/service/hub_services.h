@@ -45,6 +45,14 @@ class AuditService final : public v1::Audit::Service {
   explicit AuditService(Exchange& exchange) : exchange_(exchange) {}
   grpc::Status List(grpc::ServerContext* context, const v1::ListAuditRequest* request,
                     v1::ListAuditResponse* response) override;
+  grpc::Status GetTreeHead(grpc::ServerContext* context, const v1::GetTreeHeadRequest* request,
+                           v1::GetTreeHeadResponse* response) override;
+  grpc::Status GetConsistencyProof(grpc::ServerContext* context,
+                                   const v1::GetConsistencyProofRequest* request,
+                                   v1::GetConsistencyProofResponse* response) override;
+  grpc::Status GetInclusionProof(grpc::ServerContext* context,
+                                 const v1::GetInclusionProofRequest* request,
+                                 v1::GetInclusionProofResponse* response) override;
 
  private:
   Exchange& exchange_;

@@ -2,7 +2,9 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "common/crypto/hash.h"
 #include "common/status_macros.h"
+#include "hub/audit/audit_leaf.h"
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
 #include "rocksdb/write_batch.h"
@@ -27,7 +29,8 @@ absl::Status FromRocks(const rocksdb::Status& status, absl::string_view what) {
   return absl::InternalError(message);
 }
 
-constexpr const char* kFamilyNames[] = {"default", "records", "batches", "audit"};
+constexpr const char* kFamilyNames[] = {"default", "records",      "batches",
+                                        "audit",   "audit_leaves", "audit_heads"};
 
 std::string RecordKey(absl::string_view dataset, absl::string_view agency,
                       absl::string_view record_id) {
@@ -82,14 +85,7 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(const std::stri
       FromRocks(rocksdb::DB::Open(options, path, families, &store->handles_, &raw),
                 absl::StrCat("cannot open database in ", path)));
   store->db_.reset(raw);
-
-  std::unique_ptr<rocksdb::Iterator> it(
-      store->db_->NewIterator(rocksdb::ReadOptions(), store->handles_[kAudit]));
-  it->SeekToLast();
-  if (it->Valid()) {
-    store->next_sequence_ = DecodeSequenceKey(it->key()) + 1;
-  }
-  CONFIDE_RETURN_IF_ERROR(FromRocks(it->status(), "reading the audit log"));
+  CONFIDE_RETURN_IF_ERROR(store->RebuildAuditTree());
   return store;
 }
 
@@ -138,11 +134,11 @@ absl::StatusOr<PutBatchResult> RocksDbStore::PutBatch(
     return FromRocks(get, "looking up batch");
   }
   v1::AuditEvent event = make_audit(result.outcome);
-  event.set_sequence(next_sequence_);
-  CONFIDE_RETURN_IF_ERROR(
-      FromRocks(batch.Put(handles_[kAudit], SequenceKey(next_sequence_), event.SerializeAsString()),
-                "staging audit event"));
+  MerkleFrontier frontier = frontier_;
+  CONFIDE_RETURN_IF_ERROR(StageAudit(batch, event, next_sequence_, frontier));
   CONFIDE_RETURN_IF_ERROR(FromRocks(db_->Write(DurableWrite(), &batch), "writing batch"));
+  frontier_ = std::move(frontier);
+  root_ = frontier_.Root();
   result.audit_sequence = next_sequence_++;
   return result;
 }
@@ -219,11 +215,11 @@ absl::StatusOr<WithdrawalResult> RocksDbStore::Withdraw(
     ++result.batches_removed;
   }
   v1::AuditEvent event = make_audit(result);
-  event.set_sequence(next_sequence_);
-  CONFIDE_RETURN_IF_ERROR(
-      FromRocks(batch.Put(handles_[kAudit], SequenceKey(next_sequence_), event.SerializeAsString()),
-                "staging audit event"));
+  MerkleFrontier frontier = frontier_;
+  CONFIDE_RETURN_IF_ERROR(StageAudit(batch, event, next_sequence_, frontier));
   CONFIDE_RETURN_IF_ERROR(FromRocks(db_->Write(DurableWrite(), &batch), "writing withdrawal"));
+  frontier_ = std::move(frontier);
+  root_ = frontier_.Root();
   result.audit_sequence = next_sequence_++;
   return result;
 }
@@ -253,11 +249,11 @@ absl::StatusOr<PurgeResult> RocksDbStore::PurgeBefore(
     return result;
   }
   v1::AuditEvent event = make_audit(result.records_purged);
-  event.set_sequence(next_sequence_);
-  CONFIDE_RETURN_IF_ERROR(
-      FromRocks(batch.Put(handles_[kAudit], SequenceKey(next_sequence_), event.SerializeAsString()),
-                "staging audit event"));
+  MerkleFrontier frontier = frontier_;
+  CONFIDE_RETURN_IF_ERROR(StageAudit(batch, event, next_sequence_, frontier));
   CONFIDE_RETURN_IF_ERROR(FromRocks(db_->Write(DurableWrite(), &batch), "purging records"));
+  frontier_ = std::move(frontier);
+  root_ = frontier_.Root();
   result.audit_sequence = next_sequence_++;
   // Deleting only writes tombstones: flush every family so the write-ahead log holding the old
   // values becomes obsolete (and is deleted), then force a bottommost compaction so no SST keeps
@@ -295,15 +291,205 @@ absl::Status RocksDbStore::ScanDataset(
   return FromRocks(it->status(), "scanning records");
 }
 
+struct RocksDbStore::PendingAppend {
+  v1::AuditEvent event;
+  bool done = false;
+  absl::Status status;
+  uint64_t sequence = 0;
+};
+
 absl::StatusOr<uint64_t> RocksDbStore::Append(v1::AuditEvent event) {
-  std::lock_guard<std::mutex> lock(write_mu_);
-  event.set_sequence(next_sequence_);
+  PendingAppend me;
+  me.event = std::move(event);
+  std::unique_lock<std::mutex> queue_lock(queue_mu_);
+  queue_.push_back(&me);
+  queue_cv_.wait(queue_lock, [&] { return me.done || !leader_active_; });
+  if (!me.done) {
+    // Leader: take everyone queued so far (this caller included) and write them as one group
+    // while later arrivals queue up for the next leader.
+    leader_active_ = true;
+    std::vector<PendingAppend*> group(queue_.begin(), queue_.end());
+    queue_.clear();
+    queue_lock.unlock();
+    absl::Status status;
+    {
+      std::lock_guard<std::mutex> lock(write_mu_);
+      status = WriteAppendGroup(group);
+    }
+    queue_lock.lock();
+    for (PendingAppend* pending : group) {
+      if (!status.ok()) {
+        pending->status = status;
+      }
+      pending->done = true;
+    }
+    leader_active_ = false;
+    queue_cv_.notify_all();
+  }
+  if (!me.status.ok()) {
+    return me.status;
+  }
+  return me.sequence;
+}
+
+absl::Status RocksDbStore::WriteAppendGroup(const std::vector<PendingAppend*>& group) {
   rocksdb::WriteBatch batch;
+  MerkleFrontier frontier = frontier_;
+  uint64_t sequence = next_sequence_;
+  for (PendingAppend* pending : group) {
+    pending->sequence = sequence;
+    CONFIDE_RETURN_IF_ERROR(StageAudit(batch, pending->event, sequence++, frontier));
+  }
+  // All or nothing: on failure no sequence number is used and the tree is unchanged.
+  CONFIDE_RETURN_IF_ERROR(FromRocks(db_->Write(DurableWrite(), &batch), "appending audit events"));
+  frontier_ = std::move(frontier);
+  root_ = frontier_.Root();
+  next_sequence_ = sequence;
+  return absl::OkStatus();
+}
+
+absl::Status RocksDbStore::StageAudit(rocksdb::WriteBatch& batch, v1::AuditEvent& event,
+                                      uint64_t sequence, MerkleFrontier& frontier) {
+  event.set_sequence(sequence);
+  std::string leaf_hash = AuditLeafHash(event);
+  const std::string key = SequenceKey(sequence);
+  CONFIDE_RETURN_IF_ERROR(FromRocks(batch.Put(handles_[kAudit], key, event.SerializeAsString()),
+                                    "staging audit event"));
   CONFIDE_RETURN_IF_ERROR(
-      FromRocks(batch.Put(handles_[kAudit], SequenceKey(next_sequence_), event.SerializeAsString()),
-                "staging audit event"));
-  CONFIDE_RETURN_IF_ERROR(FromRocks(db_->Write(DurableWrite(), &batch), "appending audit event"));
-  return next_sequence_++;
+      FromRocks(batch.Put(handles_[kAuditLeaves], key, leaf_hash), "staging audit leaf"));
+  frontier.Append(std::move(leaf_hash));
+  return absl::OkStatus();
+}
+
+absl::Status RocksDbStore::RebuildAuditTree() {
+  // Heads saved earlier, smallest first: the rebuilt tree must pass through each of them.
+  std::vector<v1::SignedTreeHead> heads;
+  {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), handles_[kAuditHeads]));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      v1::SignedTreeHead head;
+      if (!head.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+        return absl::DataLossError("a saved audit tree head is unreadable");
+      }
+      heads.push_back(std::move(head));
+    }
+    CONFIDE_RETURN_IF_ERROR(FromRocks(it->status(), "reading audit tree heads"));
+  }
+  size_t next_head = 0;
+  auto check_heads = [&](const MerkleFrontier& frontier) -> absl::Status {
+    while (next_head < heads.size() && heads[next_head].tree_size() == frontier.size()) {
+      if (!crypto::ConstantTimeEquals(heads[next_head].root_hash(), frontier.Root())) {
+        return absl::DataLossError(absl::StrCat(
+            "the audit log no longer matches its signed head at tree size ", frontier.size(),
+            ": an event at or before sequence ", frontier.size(), " was changed"));
+      }
+      ++next_head;
+    }
+    return absl::OkStatus();
+  };
+  MerkleFrontier frontier;
+  CONFIDE_RETURN_IF_ERROR(check_heads(frontier));
+  rocksdb::WriteBatch backfill;  // leaf hashes for events written before leaves were stored
+  std::unique_ptr<rocksdb::Iterator> events(
+      db_->NewIterator(rocksdb::ReadOptions(), handles_[kAudit]));
+  std::unique_ptr<rocksdb::Iterator> leaves(
+      db_->NewIterator(rocksdb::ReadOptions(), handles_[kAuditLeaves]));
+  leaves->SeekToFirst();
+  v1::AuditEvent event;
+  for (events->SeekToFirst(); events->Valid(); events->Next()) {
+    const uint64_t expected = frontier.size() + 1;
+    const uint64_t sequence = DecodeSequenceKey(events->key());
+    if (sequence != expected) {
+      return absl::DataLossError(
+          absl::StrCat("audit event ", expected, " is missing (next stored is ", sequence, ")"));
+    }
+    if (!event.ParseFromArray(events->value().data(), static_cast<int>(events->value().size())) ||
+        event.sequence() != sequence) {
+      return absl::DataLossError(absl::StrCat("audit event ", sequence, " is unreadable"));
+    }
+    std::string leaf_hash = AuditLeafHash(event);
+    if (leaves->Valid() && DecodeSequenceKey(leaves->key()) == sequence) {
+      if (!crypto::ConstantTimeEquals(leaves->value().ToString(), leaf_hash)) {
+        return absl::DataLossError(
+            absl::StrCat("audit event ", sequence, " was changed after it was written"));
+      }
+      leaves->Next();
+    } else if (leaves->Valid() || (!heads.empty() && heads.back().tree_size() >= sequence)) {
+      return absl::DataLossError(
+          absl::StrCat("the leaf hash of audit event ", sequence, " is missing"));
+    } else {
+      CONFIDE_RETURN_IF_ERROR(FromRocks(
+          backfill.Put(handles_[kAuditLeaves], events->key(), leaf_hash), "staging audit leaf"));
+    }
+    frontier.Append(std::move(leaf_hash));
+    CONFIDE_RETURN_IF_ERROR(check_heads(frontier));
+  }
+  CONFIDE_RETURN_IF_ERROR(FromRocks(events->status(), "reading the audit log"));
+  CONFIDE_RETURN_IF_ERROR(FromRocks(leaves->status(), "reading audit leaves"));
+  if (leaves->Valid()) {
+    return absl::DataLossError(absl::StrCat("audit event ", DecodeSequenceKey(leaves->key()),
+                                            " is missing but its leaf hash remains"));
+  }
+  if (next_head < heads.size()) {
+    return absl::DataLossError(
+        absl::StrCat("the audit log has ", frontier.size(), " events but a signed head covers ",
+                     heads.back().tree_size(), ": events were removed from the tail"));
+  }
+  if (backfill.Count() > 0) {
+    CONFIDE_RETURN_IF_ERROR(
+        FromRocks(db_->Write(DurableWrite(), &backfill), "storing audit leaf hashes"));
+  }
+  next_sequence_ = frontier.size() + 1;
+  root_ = frontier.Root();
+  frontier_ = std::move(frontier);
+  return absl::OkStatus();
+}
+
+AuditTreeState RocksDbStore::CurrentTree() const {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  return AuditTreeState{.tree_size = next_sequence_ - 1, .root_hash = root_};
+}
+
+absl::StatusOr<std::vector<std::string>> RocksDbStore::LeafHashes(uint64_t tree_size) const {
+  if (tree_size > CurrentTree().tree_size) {
+    return absl::OutOfRangeError(absl::StrCat("expected a tree size of at most ",
+                                              CurrentTree().tree_size, ", got ", tree_size));
+  }
+  // TODO(audit): O(n) per proof; keep interior nodes (tiles) once logs outgrow memory.
+  std::vector<std::string> hashes;
+  hashes.reserve(tree_size);
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), handles_[kAuditLeaves]));
+  for (it->SeekToFirst(); it->Valid() && hashes.size() < tree_size; it->Next()) {
+    hashes.push_back(it->value().ToString());
+  }
+  CONFIDE_RETURN_IF_ERROR(FromRocks(it->status(), "reading audit leaves"));
+  if (hashes.size() != tree_size) {
+    return absl::DataLossError("audit leaf hashes are missing");
+  }
+  return hashes;
+}
+
+absl::Status RocksDbStore::SaveSignedHead(const v1::SignedTreeHead& head) {
+  return FromRocks(db_->Put(DurableWrite(), handles_[kAuditHeads], SequenceKey(head.tree_size()),
+                            head.SerializeAsString()),
+                   "saving the audit tree head");
+}
+
+absl::StatusOr<v1::SignedTreeHead> RocksDbStore::LatestSignedHead() const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), handles_[kAuditHeads]));
+  it->SeekToLast();
+  CONFIDE_RETURN_IF_ERROR(FromRocks(it->status(), "reading audit tree heads"));
+  if (!it->Valid()) {
+    return absl::NotFoundError("no signed audit tree head saved yet");
+  }
+  v1::SignedTreeHead head;
+  if (!head.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+    return absl::DataLossError("a saved audit tree head is unreadable");
+  }
+  return head;
 }
 
 absl::StatusOr<std::vector<v1::AuditEvent>> RocksDbStore::List(

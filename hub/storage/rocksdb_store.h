@@ -3,7 +3,18 @@
 // RocksDB-backed RecordStore and AuditLog sharing one database, so that a batch and its audit
 // event commit in one atomic, fsynced WriteBatch. Column families and key encodings stay in the
 // .cc file.
+//
+// Tamper evidence: each audit event's Merkle leaf hash is written in the same WriteBatch as the
+// event, and the tree's frontier is kept in memory (O(log n) per append). Open() rebuilds the
+// tree from the stored events, and refuses (DataLoss, naming the first bad sequence) when an
+// event no longer matches its leaf hash, a sequence is missing, or the rebuilt tree disagrees
+// with a saved signed head.
+//
+// Group commit: concurrent Append callers are batched by a leader into one fsynced WriteBatch;
+// each caller returns only once its own event is durable (or with the group's error).
 
+#include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -11,16 +22,19 @@
 
 #include "absl/status/statusor.h"
 #include "hub/audit/audit_log.h"
+#include "hub/audit/audit_tree.h"
+#include "hub/audit/merkle.h"
 #include "hub/storage/record_store.h"
 
 namespace rocksdb {
 class ColumnFamilyHandle;
 class DB;
+class WriteBatch;
 }  // namespace rocksdb
 
 namespace confide::hub {
 
-class RocksDbStore final : public RecordStore, public AuditLog {
+class RocksDbStore final : public RecordStore, public AuditLog, public AuditTree {
  public:
   // Opens (creating if needed) the database in `path`.
   static absl::StatusOr<std::unique_ptr<RocksDbStore>> Open(const std::string& path);
@@ -43,17 +57,46 @@ class RocksDbStore final : public RecordStore, public AuditLog {
   absl::StatusOr<std::vector<v1::AuditEvent>> List(
       const v1::ListAuditRequest& request) const override;
 
+  AuditTreeState CurrentTree() const override;
+  absl::StatusOr<std::vector<std::string>> LeafHashes(uint64_t tree_size) const override;
+  absl::Status SaveSignedHead(const v1::SignedTreeHead& head) override;
+  absl::StatusOr<v1::SignedTreeHead> LatestSignedHead() const override;
+
   uint64_t audit_events() const;
 
  private:
-  enum Family : size_t { kDefault = 0, kRecords, kBatches, kAudit, kFamilyCount };
+  enum Family : size_t {
+    kDefault = 0,
+    kRecords,
+    kBatches,
+    kAudit,
+    kAuditLeaves,  // sequence -> 32-byte Merkle leaf hash of the event
+    kAuditHeads,   // tree size -> SignedTreeHead
+    kFamilyCount
+  };
+  struct PendingAppend;
   RocksDbStore() = default;
+
+  absl::Status RebuildAuditTree();
+  // Stages `event` as sequence `sequence` (event and leaf hash) into `batch` and `frontier`.
+  absl::Status StageAudit(rocksdb::WriteBatch& batch, v1::AuditEvent& event, uint64_t sequence,
+                          MerkleFrontier& frontier);
+  // Writes one group of appends (the leader's job). Requires write_mu_.
+  absl::Status WriteAppendGroup(const std::vector<PendingAppend*>& group);
 
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // owned; freed before db_
   // Serialises sequence assignment and writes so audit sequence numbers are gap-free.
   mutable std::mutex write_mu_;
   uint64_t next_sequence_ = 1;
+  MerkleFrontier frontier_;  // guarded by write_mu_; covers events 1..next_sequence_-1
+  std::string root_;         // guarded by write_mu_; frontier_.Root(), cached
+
+  // Group commit: appenders queue here; whoever finds no leader writes the whole queue.
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<PendingAppend*> queue_;  // guarded by queue_mu_
+  bool leader_active_ = false;        // guarded by queue_mu_
 };
 
 }  // namespace confide::hub

@@ -141,6 +141,33 @@ TEST_F(GovernanceE2eTest, EveryRpcOfEveryServiceIsAuthorisedAndAudited) {
          v1::ListAuditResponse response;
          return v1::Audit::NewStub(channel)->List(&context, v1::ListAuditRequest(), &response);
        }},
+      {"confide.v1.Audit.GetTreeHead",
+       [&] {
+         grpc::ClientContext context;
+         deadline(context);
+         v1::GetTreeHeadResponse response;
+         return v1::Audit::NewStub(channel)->GetTreeHead(&context, v1::GetTreeHeadRequest(),
+                                                         &response);
+       }},
+      {"confide.v1.Audit.GetConsistencyProof",
+       [&] {
+         grpc::ClientContext context;
+         deadline(context);
+         v1::GetConsistencyProofRequest request;
+         request.set_first(1);
+         request.set_second(2);
+         v1::GetConsistencyProofResponse response;
+         return v1::Audit::NewStub(channel)->GetConsistencyProof(&context, request, &response);
+       }},
+      {"confide.v1.Audit.GetInclusionProof",
+       [&] {
+         grpc::ClientContext context;
+         deadline(context);
+         v1::GetInclusionProofRequest request;
+         request.set_sequence(1);
+         v1::GetInclusionProofResponse response;
+         return v1::Audit::NewStub(channel)->GetInclusionProof(&context, request, &response);
+       }},
       {"confide.v1.Admin.Health",
        [&] {
          grpc::ClientContext context;

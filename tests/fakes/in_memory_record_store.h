@@ -10,6 +10,9 @@
 // Unavailable and change nothing (no record, no batch entry, no audit event, no sequence number
 // used), as RocksDbStore does when its fsynced write fails. FailReads(true) does the same for
 // ScanDataset and List. Thread-safe.
+//
+// It is also a working AuditTree: the same leaf hashes and tree as RocksDbStore; signed heads
+// are kept in memory (SaveSignedHead fails like a write while FailWrites is in force).
 
 #include <cstdint>
 #include <functional>
@@ -26,12 +29,17 @@
 #include "absl/strings/string_view.h"
 #include "confide/v1/audit.pb.h"
 #include "confide/v1/storage.pb.h"
+#include "hub/audit/audit_leaf.h"
 #include "hub/audit/audit_log.h"
+#include "hub/audit/audit_tree.h"
+#include "hub/audit/merkle.h"
 #include "hub/storage/record_store.h"
 
 namespace confide::testing {
 
-class InMemoryRecordStore final : public hub::RecordStore, public hub::AuditLog {
+class InMemoryRecordStore final : public hub::RecordStore,
+                                  public hub::AuditLog,
+                                  public hub::AuditTree {
  public:
   absl::StatusOr<hub::PutBatchResult> PutBatch(
       const hub::BatchWrite& write,
@@ -185,6 +193,39 @@ class InMemoryRecordStore final : public hub::RecordStore, public hub::AuditLog 
     return events;
   }
 
+  hub::AuditTreeState CurrentTree() const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return hub::AuditTreeState{.tree_size = frontier_.size(), .root_hash = frontier_.Root()};
+  }
+
+  absl::StatusOr<std::vector<std::string>> LeafHashes(uint64_t tree_size) const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (fail_reads_) {
+      return absl::UnavailableError("injected read failure (InMemoryRecordStore)");
+    }
+    if (tree_size > leaf_hashes_.size()) {
+      return absl::OutOfRangeError("tree size beyond the log");
+    }
+    return std::vector<std::string>(leaf_hashes_.begin(), leaf_hashes_.begin() + tree_size);
+  }
+
+  absl::Status SaveSignedHead(const v1::SignedTreeHead& head) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (fail_writes_) {
+      return absl::UnavailableError("injected write failure (InMemoryRecordStore)");
+    }
+    heads_[head.tree_size()] = head;
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<v1::SignedTreeHead> LatestSignedHead() const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (heads_.empty()) {
+      return absl::NotFoundError("no signed audit tree head saved yet");
+    }
+    return heads_.rbegin()->second;
+  }
+
   void FailWrites(bool fail) {
     std::lock_guard<std::mutex> lock(mu_);
     fail_writes_ = fail;
@@ -216,6 +257,8 @@ class InMemoryRecordStore final : public hub::RecordStore, public hub::AuditLog 
   uint64_t AppendLocked(v1::AuditEvent event) {
     const uint64_t sequence = audit_.size() + 1;
     event.set_sequence(sequence);
+    leaf_hashes_.push_back(hub::AuditLeafHash(event));
+    frontier_.Append(leaf_hashes_.back());
     audit_.push_back(std::move(event));
     return sequence;
   }
@@ -228,7 +271,10 @@ class InMemoryRecordStore final : public hub::RecordStore, public hub::AuditLog 
   // (dataset, agency, record id): the key RocksDbStore uses, so scans visit in the same order.
   std::map<RecordKey, v1::StoredRecord> records_;
   std::map<std::pair<std::string, std::string>, v1::StoredBatch> batches_;  // (agency, batch id)
-  std::vector<v1::AuditEvent> audit_;  // audit_[i] has sequence i + 1
+  std::vector<v1::AuditEvent> audit_;     // audit_[i] has sequence i + 1
+  std::vector<std::string> leaf_hashes_;  // leaf_hashes_[i] is audit_[i]'s
+  hub::MerkleFrontier frontier_;
+  std::map<uint64_t, v1::SignedTreeHead> heads_;  // by tree size
 };
 
 }  // namespace confide::testing

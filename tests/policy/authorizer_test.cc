@@ -177,6 +177,15 @@ std::vector<Row> Rows() {
        "merseyside-police)"},
       {"PoliceReadsAudit", kEx, Request(kPolice, Action::kAuditRead), kToday, kDeny,
        "agent.no-query-or-audit", "(agency merseyside-police)"},
+      // ...but agents witness the audit log: tree heads and consistency proofs, never events.
+      {"PoliceWitnessesTreeHead", kEx, Request(kPolice, Action::kAuditTreeHead), kToday, kAllow,
+       "audit.agent-witness", "may witness the audit log's signed tree heads"},
+      {"HospitalChecksConsistency", kEx, Request(kHospital, Action::kAuditConsistency), kToday,
+       kAllow, "audit.agent-witness", "may witness"},
+      {"PoliceAsksForInclusionProof", kEx, Request(kPolice, Action::kAuditInclusion), kToday, kDeny,
+       "agent.no-query-or-audit", "(agency merseyside-police)"},
+      {"UnknownAgentWitnesses", kEx, Request(kStrangerAgent, Action::kAuditTreeHead), kToday, kDeny,
+       "identity.unknown-agent", "greater-manchester-police"},
       {"HospitalQueries", kEx, Query(kHospital, kSvd, kHotspot, {"ed_attendance"}, {"borough"}),
        kToday, kDeny, "agent.no-query-or-audit", "liverpool-university-hospitals"},
       // Analysts under an agreement they belong to.
@@ -251,6 +260,16 @@ std::vector<Row> Rows() {
       // Roles: IG reads audit, never data; analysts never read audit; users never push.
       {"IgReadsAudit", kEx, Request(kPatel, Action::kAuditRead), kToday, kAllow, "audit.ig-role",
        "IG officers read the audit log"},
+      {"IgGetsTreeHead", kEx, Request(kPatel, Action::kAuditTreeHead), kToday, kAllow,
+       "audit.ig-role", "IG officers"},
+      {"IgGetsConsistencyProof", kEx, Request(kPatel, Action::kAuditConsistency), kToday, kAllow,
+       "audit.ig-role", "IG officers"},
+      {"IgGetsInclusionProof", kEx, Request(kPatel, Action::kAuditInclusion), kToday, kAllow,
+       "audit.ig-role", "IG officers"},
+      {"AnalystGetsTreeHead", kEx, Request(kKhan, Action::kAuditTreeHead), kToday, kDeny,
+       "audit.ig-only", "has role analyst"},
+      {"AnalystGetsInclusionProof", kEx, Request(kKhan, Action::kAuditInclusion), kToday, kDeny,
+       "audit.ig-only", "has role analyst"},
       {"IgQueries", kEx, Query(kPatel, kSvd, kHotspot, crime, {"borough"}), kToday, kDeny,
        "query.analyst-only", "only analysts query data; confide://user/ig/r.patel has role ig"},
       {"AnalystReadsAudit", kEx, Request(kKhan, Action::kAuditRead), kToday, kDeny, "audit.ig-only",
@@ -386,6 +405,9 @@ TEST(AuthorizeTest, ActionNamesAreStable) {
   EXPECT_EQ(ActionName(Action::kQuery), "Query.Run");
   EXPECT_EQ(ActionName(Action::kAuditRead), "Audit.List");
   EXPECT_EQ(ActionName(Action::kHealth), "Admin.Health");
+  EXPECT_EQ(ActionName(Action::kAuditTreeHead), "Audit.GetTreeHead");
+  EXPECT_EQ(ActionName(Action::kAuditConsistency), "Audit.GetConsistencyProof");
+  EXPECT_EQ(ActionName(Action::kAuditInclusion), "Audit.GetInclusionProof");
 }
 
 }  // namespace
