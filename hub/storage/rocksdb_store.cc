@@ -221,6 +221,8 @@ absl::StatusOr<WithdrawalResult> RocksDbStore::Withdraw(
   frontier_ = std::move(frontier);
   root_ = frontier_.Root();
   result.audit_sequence = next_sequence_++;
+  // Withdrawn records must not linger on disk either.
+  CONFIDE_RETURN_IF_ERROR(EraseDeletedBytes(result.audit_sequence));
   return result;
 }
 
@@ -255,25 +257,31 @@ absl::StatusOr<PurgeResult> RocksDbStore::PurgeBefore(
   frontier_ = std::move(frontier);
   root_ = frontier_.Root();
   result.audit_sequence = next_sequence_++;
+  CONFIDE_RETURN_IF_ERROR(EraseDeletedBytes(result.audit_sequence));
+  return result;
+}
+
+absl::Status RocksDbStore::EraseDeletedBytes(uint64_t sequence) {
   // Deleting only writes tombstones: flush every family so the write-ahead log holding the old
   // values becomes obsolete (and is deleted), then force a bottommost compaction so no SST keeps
   // them either.
   CONFIDE_RETURN_IF_ERROR(
-      FromRocks(db_->Flush(rocksdb::FlushOptions(), handles_), "flushing after purge"));
-  CONFIDE_RETURN_IF_ERROR(FromRocks(db_->FlushWAL(/*sync=*/true), "syncing the log after purge"));
+      FromRocks(db_->Flush(rocksdb::FlushOptions(), handles_), "flushing after deletion"));
+  CONFIDE_RETURN_IF_ERROR(
+      FromRocks(db_->FlushWAL(/*sync=*/true), "syncing the log after deletion"));
   rocksdb::CompactRangeOptions compact;
   compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
-  CONFIDE_RETURN_IF_ERROR(FromRocks(
-      db_->CompactRange(compact, handles_[kRecords], nullptr, nullptr), "compacting after purge"));
+  CONFIDE_RETURN_IF_ERROR(
+      FromRocks(db_->CompactRange(compact, handles_[kRecords], nullptr, nullptr),
+                "compacting after deletion"));
   // One more change after the compaction so the MANIFEST rolls over to one that lists only the
   // compacted files (see max_manifest_file_size in Open).
-  CONFIDE_RETURN_IF_ERROR(
-      FromRocks(db_->Put(DurableWrite(), handles_[kDefault], "last-purge-sequence",
-                         SequenceKey(result.audit_sequence)),
-                "recording the purge"));
-  CONFIDE_RETURN_IF_ERROR(
-      FromRocks(db_->Flush(rocksdb::FlushOptions(), handles_[kDefault]), "flushing after purge"));
-  return result;
+  CONFIDE_RETURN_IF_ERROR(FromRocks(
+      db_->Put(DurableWrite(), handles_[kDefault], "last-deletion-sequence", SequenceKey(sequence)),
+      "recording the deletion"));
+  CONFIDE_RETURN_IF_ERROR(FromRocks(db_->Flush(rocksdb::FlushOptions(), handles_[kDefault]),
+                                    "flushing after deletion"));
+  return absl::OkStatus();
 }
 
 absl::Status RocksDbStore::ScanDataset(

@@ -65,6 +65,11 @@ class RocksDbStore final : public RecordStore, public AuditLog, public AuditTree
   uint64_t audit_events() const;
 
  private:
+  // After a durable delete (purge or withdrawal, audited as `sequence`): flushes and compacts so
+  // the deleted records' bytes leave the data files, the write-ahead log and the MANIFEST.
+  // Called with write_mu_ held.
+  absl::Status EraseDeletedBytes(uint64_t sequence);
+
   enum Family : size_t {
     kDefault = 0,
     kRecords,

@@ -125,6 +125,28 @@ TEST(RocksDbRetentionTest, PurgedRecordsLeaveNoBytesInDataFilesOrLog) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(RocksDbRetentionTest, WithdrawnRecordsLeaveNoBytesEither) {
+  std::string dir = TempPath();
+  CONFIDE_ASSERT_OK_AND_ASSIGN(std::unique_ptr<RocksDbStore> store, RocksDbStore::Open(dir));
+  ASSERT_THAT(store->PutBatch(Batch("b", 0, 20, CivilSeconds(2025, 3, 1)), PushEvent).status(),
+              IsOk());
+  ASSERT_NE(AllBytesUnder(dir).find(DistinctiveId(3)), std::string::npos);
+  WithdrawalWrite withdrawal;
+  withdrawal.agency = "merseyside-police";
+  withdrawal.dataset = "police_crime";
+  withdrawal.record_ids = {DistinctiveId(3), DistinctiveId(4)};
+  CONFIDE_ASSERT_OK_AND_ASSIGN(
+      WithdrawalResult withdrawn,
+      store->Withdraw(withdrawal, [](const WithdrawalResult&) { return v1::AuditEvent(); }));
+  EXPECT_EQ(withdrawn.records_removed, 2);
+  std::string after = AllBytesUnder(dir);
+  EXPECT_EQ(after.find(DistinctiveId(3)), std::string::npos);
+  EXPECT_EQ(after.find(DistinctiveId(4)), std::string::npos);
+  EXPECT_NE(after.find(DistinctiveId(5)), std::string::npos);
+  store.reset();
+  std::filesystem::remove_all(dir);
+}
+
 TEST(RocksDbRetentionTest, NothingExpiredWritesNothing) {
   std::string dir = TempPath();
   CONFIDE_ASSERT_OK_AND_ASSIGN(std::unique_ptr<RocksDbStore> store, RocksDbStore::Open(dir));
