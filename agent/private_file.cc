@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "common/text_escaping.h"
 
 namespace confide::agent {
 namespace {
@@ -80,21 +81,6 @@ absl::Status PrivateFileWriter::Close() {
   }
   fd_ = -1;
   return status_;
-}
-
-std::string CsvField(absl::string_view text) {
-  if (text.find_first_of(",\"\r\n") == absl::string_view::npos) {
-    return std::string(text);
-  }
-  std::string out = "\"";
-  for (char c : text) {
-    out.push_back(c);
-    if (c == '"') {
-      out.push_back('"');
-    }
-  }
-  out.push_back('"');
-  return out;
 }
 
 std::string CsvLine(const std::vector<std::string>& fields) {

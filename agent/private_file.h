@@ -36,8 +36,6 @@ class PrivateFileWriter {
   absl::Status status_;
 };
 
-// One CSV field, quoted (RFC 4180) when it holds a delimiter, quote or line break.
-std::string CsvField(absl::string_view text);
 // Fields joined by commas, ending in "\n".
 std::string CsvLine(const std::vector<std::string>& fields);
 

@@ -3,43 +3,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/files.h"
+#include "common/text_escaping.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace confide::agent {
-namespace {
-
-std::string Quote(absl::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          absl::StrAppendFormat(&out, "\\u%04x", static_cast<unsigned char>(c));
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
-  return out;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::string ReceiptTime(absl::Time time) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", time, absl::UTCTimeZone());
@@ -48,24 +16,26 @@ std::string ReceiptTime(absl::Time time) {
 std::string ReceiptToJson(const v1::PushReceipt& receipt) {
   const v1::PushReceipt::Counts& counts = receipt.counts();
   std::string out = "{\n";
-  absl::StrAppend(&out, "  \"dataset\": ", Quote(receipt.dataset()), ",\n");
-  absl::StrAppend(&out, "  \"file\": {\"name\": ", Quote(receipt.file().name()),
+  absl::StrAppend(&out, "  \"dataset\": ", JsonQuoted(receipt.dataset()), ",\n");
+  absl::StrAppend(&out, "  \"file\": {\"name\": ", JsonQuoted(receipt.file().name()),
                   ", \"bytes\": ", receipt.file().bytes(),
-                  ", \"sha256\": ", Quote(receipt.file().sha256()), "},\n");
+                  ", \"sha256\": ", JsonQuoted(receipt.file().sha256()), "},\n");
   absl::StrAppend(&out, "  \"counts\": {\"read\": ", counts.read(), ", \"sent\": ", counts.sent(),
                   ", \"stored\": ", counts.stored(), ", \"duplicates\": ", counts.duplicates(),
                   ", \"quarantined\": ", counts.quarantined(), ", \"resumed\": ", counts.resumed(),
                   "},\n");
-  absl::StrAppend(&out, "  \"started\": ", Quote(receipt.started()), ",\n");
-  absl::StrAppend(&out, "  \"finished\": ", Quote(receipt.finished()), ",\n");
-  absl::StrAppend(&out, "  \"hub_policy_version\": ", Quote(receipt.hub_policy_version()), ",\n");
-  absl::StrAppend(&out, "  \"agent_config\": ", Quote(receipt.agent_config()), ",\n");
+  absl::StrAppend(&out, "  \"started\": ", JsonQuoted(receipt.started()), ",\n");
+  absl::StrAppend(&out, "  \"finished\": ", JsonQuoted(receipt.finished()), ",\n");
+  absl::StrAppend(&out, "  \"hub_policy_version\": ", JsonQuoted(receipt.hub_policy_version()),
+                  ",\n");
+  absl::StrAppend(&out, "  \"agent_config\": ", JsonQuoted(receipt.agent_config()), ",\n");
   absl::StrAppend(&out, "  \"batches\": [");
   for (int i = 0; i < receipt.batches_size(); ++i) {
     const v1::PushReceipt::BatchOutcome& batch = receipt.batches(i);
-    absl::StrAppend(&out, i == 0 ? "\n" : ",\n", "    {\"batch_id\": ", Quote(batch.batch_id()),
+    absl::StrAppend(&out, i == 0 ? "\n" : ",\n",
+                    "    {\"batch_id\": ", JsonQuoted(batch.batch_id()),
                     ", \"records\": ", batch.records(),
-                    ", \"outcome\": ", Quote(v1::PushAck::Outcome_Name(batch.outcome())),
+                    ", \"outcome\": ", JsonQuoted(v1::PushAck::Outcome_Name(batch.outcome())),
                     ", \"audit_sequence\": ", batch.audit_sequence(), "}");
   }
   absl::StrAppend(&out, receipt.batches().empty() ? "]\n" : "\n  ]\n", "}\n");

@@ -6,23 +6,10 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "common/text_escaping.h"
 
 namespace confide::cli {
 namespace {
-
-std::string CsvField(absl::string_view text) {
-  if (text.find_first_of(",\"\r\n") == absl::string_view::npos) {
-    return std::string(text);
-  }
-  std::string out = "\"";
-  for (char c : text) {
-    out.push_back(c);
-    if (c == '"') {
-      out.push_back('"');
-    }
-  }
-  return out + "\"";
-}
 
 std::string RenderCsv(const std::vector<std::string>& header,
                       const std::vector<std::vector<std::string>>& rows) {
@@ -68,36 +55,6 @@ absl::StatusOr<Format> ParseFormat(absl::string_view text) {
   }
   return absl::InvalidArgumentError(
       absl::StrCat("expected --format table, csv or json, got '", text, "'"));
-}
-
-std::string JsonString(absl::string_view text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          out += absl::StrFormat("\\u%04x", c);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  return out + "\"";
 }
 
 std::string RenderTable(const std::vector<std::string>& header,
@@ -157,14 +114,14 @@ std::string RenderQueryResult(const v1::QueryResult& result, Format format) {
   std::string out = "{\"columns\":[";
   std::vector<std::string> quoted;
   for (const std::string& name : header) {
-    quoted.push_back(JsonString(name));
+    quoted.push_back(JsonQuoted(name));
   }
   absl::StrAppend(&out, absl::StrJoin(quoted, ","), "],\"rows\":[");
   for (int r = 0; r < result.rows_size(); ++r) {
     const v1::ResultRow& row = result.rows(r);
     std::vector<std::string> cells;
     for (const std::string& dim : row.dimensions()) {
-      cells.push_back(JsonString(dim));
+      cells.push_back(JsonQuoted(dim));
     }
     for (const v1::ResultCell& cell : row.measures()) {
       cells.push_back(cell.suppressed() ? "null" : cell.display());
@@ -173,10 +130,10 @@ std::string RenderQueryResult(const v1::QueryResult& result, Format format) {
   }
   quoted.clear();
   for (const std::string& note : result.notes()) {
-    quoted.push_back(JsonString(note));
+    quoted.push_back(JsonQuoted(note));
   }
   absl::StrAppend(&out, "],\"notes\":[", absl::StrJoin(quoted, ","),
-                  "],\"policy_version\":", JsonString(result.policy_version()),
+                  "],\"policy_version\":", JsonQuoted(result.policy_version()),
                   ",\"audit_sequence\":", result.audit_sequence(), "}\n");
   return out;
 }
@@ -204,7 +161,7 @@ std::string RenderAuditEvents(const std::vector<v1::AuditEvent>& events, Format 
   for (const auto& row : rows) {
     std::vector<std::string> fields;
     for (size_t i = 0; i < header.size(); ++i) {
-      fields.push_back(absl::StrCat(JsonString(header[i]), ":", JsonString(row[i])));
+      fields.push_back(absl::StrCat(JsonQuoted(header[i]), ":", JsonQuoted(row[i])));
     }
     absl::StrAppend(&out, "{", absl::StrJoin(fields, ","), "}\n");
   }

@@ -21,6 +21,5 @@ std::string RenderAuditEvents(const std::vector<v1::AuditEvent>& events, Format 
 
 std::string RenderTable(const std::vector<std::string>& header,
                         const std::vector<std::vector<std::string>>& rows);
-std::string JsonString(absl::string_view text);
 
 }  // namespace confide::cli
