@@ -45,17 +45,22 @@ function(confide_cc_test)
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 300)
   endif()
-  set(environment "CONFIDE_SOURCE_DIR=${PROJECT_SOURCE_DIR};CONFIDE_BIN_DIR=${PROJECT_BINARY_DIR}/bin")
+  set(environment "CONFIDE_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
+                  "CONFIDE_BIN_DIR=${PROJECT_BINARY_DIR}/bin")
   if(CONFIDE_SANITIZE)
     # Child processes (hub, agent, CLI) inherit this too.
     list(APPEND environment "LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/lsan.supp")
   endif()
-  set(properties TIMEOUT ${ARG_TIMEOUT} ENVIRONMENT "${environment}")
+  # The list must reach set_tests_properties as one value; it passes through two rounds of
+  # list expansion (here and in the generated discovery script), hence the doubled escaping.
+  string(REPLACE ";" "\\\\\\\\\\\\\\\\;" environment "${environment}")
   if(ARG_LABELS)
-    list(APPEND properties LABELS "${ARG_LABELS}")
+    set(labels LABELS "${ARG_LABELS}")
+  else()
+    set(labels)
   endif()
   gtest_discover_tests(${ARG_NAME}
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
-    PROPERTIES ${properties}
+    PROPERTIES TIMEOUT ${ARG_TIMEOUT} ENVIRONMENT "${environment}" ${labels}
     DISCOVERY_TIMEOUT 60)
 endfunction()
