@@ -23,6 +23,7 @@
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
 #include "tests/fakes/in_memory_record_store.h"
+#include "tests/fakes/store_factory.h"
 #include "tests/testing/status_matchers.h"
 
 namespace confide::hub {
@@ -34,34 +35,8 @@ using ::confide::testing::StatusIs;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
 
-std::string UniqueTempDir(absl::string_view label) {
-  static std::atomic<int> counter{0};
-  const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::filesystem::path dir =
-      std::filesystem::path(::testing::TempDir()) /
-      absl::StrCat("confide_", label, "_", info->name(), "_", getpid(), "_", counter.fetch_add(1));
-  std::filesystem::remove_all(dir);
-  return dir.string();
-}
-
-template <typename Store>
-struct StoreFactory;
-
-template <>
-struct StoreFactory<RocksDbStore> {
-  std::string dir = UniqueTempDir("tree");
-  std::unique_ptr<RocksDbStore> Make() {
-    absl::StatusOr<std::unique_ptr<RocksDbStore>> store = RocksDbStore::Open(dir);
-    EXPECT_THAT(store, IsOk());
-    return store.ok() ? *std::move(store) : nullptr;
-  }
-  ~StoreFactory() { std::filesystem::remove_all(dir); }
-};
-
-template <>
-struct StoreFactory<InMemoryRecordStore> {
-  std::unique_ptr<InMemoryRecordStore> Make() { return std::make_unique<InMemoryRecordStore>(); }
-};
+using ::confide::testing::StoreFactory;
+using ::confide::testing::UniqueTempDir;
 
 v1::AuditEvent Event(absl::string_view actor, absl::string_view action) {
   v1::AuditEvent event;

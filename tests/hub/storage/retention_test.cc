@@ -16,6 +16,7 @@
 #include "policy/policy.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/in_memory_record_store.h"
+#include "tests/fakes/store_factory.h"
 #include "tests/testing/status_matchers.h"
 
 namespace confide::hub {
@@ -28,11 +29,6 @@ constexpr int64_t kHour = 3600;
 
 int64_t CivilSeconds(int year, int month, int day) {
   return absl::CivilSecond(year, month, day) - absl::CivilSecond(1970, 1, 1);
-}
-
-std::string TempPath() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "retention-XXXXXX").string();
-  return mkdtemp(pattern.data());
 }
 
 std::string AllBytesUnder(const std::string& dir) {
@@ -77,7 +73,7 @@ v1::AuditEvent PushEvent(BatchOutcome) {
 }
 
 TEST(RocksDbRetentionTest, PurgedRecordsLeaveNoBytesInDataFilesOrLog) {
-  std::string dir = TempPath();
+  std::string dir = testing::UniqueTempDir("retention");
   {
     CONFIDE_ASSERT_OK_AND_ASSIGN(std::unique_ptr<RocksDbStore> store, RocksDbStore::Open(dir));
     ASSERT_THAT(store->PutBatch(Batch("old", 0, 200, CivilSeconds(2018, 3, 1)), PushEvent).status(),
@@ -126,7 +122,7 @@ TEST(RocksDbRetentionTest, PurgedRecordsLeaveNoBytesInDataFilesOrLog) {
 }
 
 TEST(RocksDbRetentionTest, WithdrawnRecordsLeaveNoBytesEither) {
-  std::string dir = TempPath();
+  std::string dir = testing::UniqueTempDir("retention");
   CONFIDE_ASSERT_OK_AND_ASSIGN(std::unique_ptr<RocksDbStore> store, RocksDbStore::Open(dir));
   ASSERT_THAT(store->PutBatch(Batch("b", 0, 20, CivilSeconds(2025, 3, 1)), PushEvent).status(),
               IsOk());
@@ -148,7 +144,7 @@ TEST(RocksDbRetentionTest, WithdrawnRecordsLeaveNoBytesEither) {
 }
 
 TEST(RocksDbRetentionTest, NothingExpiredWritesNothing) {
-  std::string dir = TempPath();
+  std::string dir = testing::UniqueTempDir("retention");
   CONFIDE_ASSERT_OK_AND_ASSIGN(std::unique_ptr<RocksDbStore> store, RocksDbStore::Open(dir));
   ASSERT_THAT(store->PutBatch(Batch("new", 0, 5, CivilSeconds(2025, 3, 1)), PushEvent).status(),
               IsOk());

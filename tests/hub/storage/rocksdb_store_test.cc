@@ -21,6 +21,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "tests/fakes/in_memory_record_store.h"
+#include "tests/fakes/store_factory.h"
 #include "tests/testing/status_matchers.h"
 
 namespace confide::hub {
@@ -34,35 +35,8 @@ using ::testing::IsEmpty;
 using ::testing::SizeIs;
 using ::testing::UnorderedElementsAre;
 
-std::string UniqueTempDir(absl::string_view label) {
-  static std::atomic<int> counter{0};
-  const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::filesystem::path dir =
-      std::filesystem::path(::testing::TempDir()) /
-      absl::StrCat("confide_", label, "_", info->name(), "_", getpid(), "_", counter.fetch_add(1));
-  std::filesystem::remove_all(dir);
-  return dir.string();
-}
-
-// Builds a store for the typed tests; owns its temp dir.
-template <typename Store>
-struct StoreFactory;
-
-template <>
-struct StoreFactory<RocksDbStore> {
-  std::string dir = UniqueTempDir("rocks");
-  std::unique_ptr<RocksDbStore> Make() {
-    absl::StatusOr<std::unique_ptr<RocksDbStore>> store = RocksDbStore::Open(dir);
-    EXPECT_THAT(store, IsOk());
-    return store.ok() ? *std::move(store) : nullptr;
-  }
-  ~StoreFactory() { std::filesystem::remove_all(dir); }
-};
-
-template <>
-struct StoreFactory<InMemoryRecordStore> {
-  std::unique_ptr<InMemoryRecordStore> Make() { return std::make_unique<InMemoryRecordStore>(); }
-};
+using ::confide::testing::StoreFactory;
+using ::confide::testing::UniqueTempDir;
 
 v1::StoredRecord Record(absl::string_view dataset, absl::string_view agency,
                         absl::string_view record_id, absl::string_view value = "a") {
