@@ -11,7 +11,8 @@ namespace confide::agent {
 absl::StatusOr<std::unique_ptr<HubClient>> HubClient::Connect(const v1::AgentConfig& config) {
   CONFIDE_ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel,
                            MakeHubChannel(config.hub_address(), config.tls()));
-  return std::unique_ptr<HubClient>(new HubClient(v1::Ingest::NewStub(channel)));
+  return std::unique_ptr<HubClient>(
+      new HubClient(v1::Ingest::NewStub(channel), v1::Audit::NewStub(channel)));
 }
 
 absl::StatusOr<v1::GetDatasetResponse> HubClient::GetDataset(const std::string& dataset) {

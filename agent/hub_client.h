@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "confide/v1/audit.grpc.pb.h"
 #include "confide/v1/config.pb.h"
 #include "confide/v1/ingest.grpc.pb.h"
 
@@ -21,10 +22,14 @@ class HubClient {
   absl::StatusOr<v1::GetDatasetResponse> GetDataset(const std::string& dataset);
   std::unique_ptr<PushSession> StartPush();
   absl::StatusOr<v1::WithdrawResponse> Withdraw(const v1::WithdrawRequest& request);
+  // The hub's Audit service, which every agent witnesses (hub/audit/witness_client.h).
+  v1::Audit::StubInterface& audit() { return *audit_; }
 
  private:
-  explicit HubClient(std::unique_ptr<v1::Ingest::Stub> stub) : stub_(std::move(stub)) {}
+  HubClient(std::unique_ptr<v1::Ingest::Stub> stub, std::unique_ptr<v1::Audit::Stub> audit)
+      : stub_(std::move(stub)), audit_(std::move(audit)) {}
   std::unique_ptr<v1::Ingest::Stub> stub_;
+  std::unique_ptr<v1::Audit::Stub> audit_;
 };
 
 // One Push stream. Send() blocks until the hub acknowledges the batch (stored durably and

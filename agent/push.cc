@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "agent/audit_witnessing.h"
 #include "agent/extract_processor.h"
 #include "agent/file_digest.h"
 #include "agent/hub_client.h"
@@ -122,9 +123,9 @@ int RunPush(const PushOptions& options) {
   }
   // The linkage key is read before anything touches the network: a key file with loose
   // permissions is refused outright.
-  absl::StatusOr<std::string> linkage_key = ReadHexKeyFile(config->linkage_key_file(), 32);
-  if (!linkage_key.ok()) {
-    return UsageError(absl::StrCat("linkage key: ", linkage_key.status().message()));
+  absl::StatusOr<LinkageKeys> linkage_keys = LoadLinkageKeys(*config);
+  if (!linkage_keys.ok()) {
+    return UsageError(absl::StrCat("linkage key: ", linkage_keys.status().message()));
   }
   // Output files are truncated when opened: never let one of them be the extract itself.
   for (const std::string* output :
@@ -146,8 +147,16 @@ int RunPush(const PushOptions& options) {
   if (!schema.ok()) {
     return Fail(absl::StrCat("fetching the schema of '", options.dataset, "'"), schema.status());
   }
-  Pseudonymiser pseudonymiser(*linkage_key, config->linkage_key_version(), schema->linkage());
-  linkage_key->assign(linkage_key->size(), '\0');
+  if (absl::Status accepted = CheckKeyVersionsAccepted(*config, schema->linkage());
+      !accepted.ok()) {
+    return UsageError(accepted.message());
+  }
+  absl::StatusOr<std::unique_ptr<Pseudonymiser>> made_pseudonymiser =
+      Pseudonymiser::Create(*std::move(linkage_keys), schema->linkage());
+  if (!made_pseudonymiser.ok()) {
+    return UsageError(absl::StrCat("linkage key: ", made_pseudonymiser.status().message()));
+  }
+  Pseudonymiser& pseudonymiser = **made_pseudonymiser;
 
   auto open_extract = [&]() -> absl::StatusOr<std::unique_ptr<ExtractProcessor>> {
     absl::StatusOr<std::unique_ptr<CsvReader>> reader =
@@ -220,6 +229,7 @@ int RunPush(const PushOptions& options) {
   }
 
   std::unique_ptr<PushJournal> journal;
+  std::unique_ptr<hub::AuditWitness> witness;
   std::unique_ptr<PreviewFile> preview;
   if (dry_run) {
     absl::StatusOr<std::unique_ptr<PreviewFile>> made =
@@ -236,6 +246,15 @@ int RunPush(const PushOptions& options) {
       return UsageError(opened.status().message());
     }
     journal = *std::move(opened);
+    absl::StatusOr<std::unique_ptr<hub::AuditWitness>> opened_witness = OpenAgentWitness(*config);
+    if (!opened_witness.ok()) {
+      return UsageError(absl::StrCat("audit witness: ", opened_witness.status().message()));
+    }
+    witness = *std::move(opened_witness);
+    // Nothing is sent to a hub whose audit history does not extend what this agency saw.
+    if (int code = WitnessHub(*witness, (*client)->audit(), "before sending"); code != kExitOk) {
+      return code;
+    }
     if (journal->size() > 0) {
       std::cerr << "confide-agent: resuming an interrupted push of " << options.csv_path << ": "
                 << journal->size() << " batches the hub already acknowledged are not sent again\n";
@@ -313,6 +332,13 @@ int RunPush(const PushOptions& options) {
     absl::Status finished = session->Finish();
     if (!finished.ok()) {
       return Fail("pushing", finished, resume_hint);
+    }
+  }
+  if (witness != nullptr) {
+    // The acknowledged batches' audit events are now in the log this agency witnesses.
+    if (int code = WitnessHub(*witness, (*client)->audit(), "after the last acknowledgement");
+        code != kExitOk) {
+      return code;
     }
   }
   if (journal != nullptr) {

@@ -26,6 +26,16 @@ EnumSpec EnumSpecFor(const v1::Field& field, const v1::ColumnMapping& mapping) {
   return spec;
 }
 
+// A date of birth written with a two-digit year falls in the century before when the usual pivot
+// (yy <= 30 is 20yy) would put it after the event: "03/04/29" is 1929 for an event in 2026.
+absl::CivilDay BirthDate(absl::CivilDay parsed, absl::string_view format, absl::CivilDay event) {
+  if (format != "dd/mm/yy" || parsed <= event) {
+    return parsed;
+  }
+  const absl::CivilDay earlier(parsed.year() - 100, parsed.month(), parsed.day());
+  return earlier.day() == parsed.day() ? earlier : parsed;  // 29 February may not exist then
+}
+
 // Per-row parsed state shared between fields (event date is needed for age at event).
 struct RowState {
   absl::optional<absl::CivilSecond> event_time;
@@ -192,10 +202,12 @@ bool RecordBuilder::Build(const CsvRow& row, Pseudonymiser& pseudonymiser, v1::W
         problems->push_back({column, std::string(date.status().message())});
         continue;
       }
-      if (field.person_element() == v1::DATE_OF_BIRTH) {
-        state.birth_date = *date;
+      if (field.person_element() == v1::DATE_OF_BIRTH && state.event_time.has_value()) {
+        const absl::CivilDay event(*state.event_time);
+        state.birth_date = BirthDate(*date, mapped.mapping->format(), event);
         state.birth_field = &field;
-        if (absl::optional<std::string> dob = NormaliseDateOfBirth(*date)) {
+        if (absl::optional<std::string> dob =
+                pseudonymiser.normaliser().DateOfBirth(*state.birth_date, event)) {
           state.elements[v1::DATE_OF_BIRTH] = *dob;
         }
       }
@@ -227,11 +239,13 @@ bool RecordBuilder::Build(const CsvRow& row, Pseudonymiser& pseudonymiser, v1::W
       absl::optional<std::string> normalised;
       switch (field.person_element()) {
         case v1::NHS_NUMBER:
-          normalised = NormaliseNhsNumber(text);
+          normalised = pseudonymiser.normaliser().NhsNumber(text);
           break;
         case v1::FORENAME:
+          normalised = pseudonymiser.normaliser().Forename(text);
+          break;
         case v1::SURNAME:
-          normalised = NormaliseName(text);
+          normalised = pseudonymiser.normaliser().Surname(text);
           break;
         case v1::SEX:
           normalised = NormaliseSex(text);
@@ -243,9 +257,6 @@ bool RecordBuilder::Build(const CsvRow& row, Pseudonymiser& pseudonymiser, v1::W
         state.elements[field.person_element()] = *normalised;
       }
       continue;  // direct identifiers are never sent
-    }
-    if (field.person_element() == v1::SEX) {
-      state.elements[v1::SEX] = NormaliseSex(text).value_or("");
     }
     // Attributes (and quasi-identifiers without a date or postcode rule) are typed and sent.
     std::string value;
@@ -284,6 +295,12 @@ bool RecordBuilder::Build(const CsvRow& row, Pseudonymiser& pseudonymiser, v1::W
         }
         value = std::string(text);
     }
+    if (field.person_element() == v1::SEX) {
+      // The typed value, so that synonyms the mapping defines ("1" -> "m") count for linkage too.
+      if (absl::optional<std::string> sex = NormaliseSex(value)) {
+        state.elements[v1::SEX] = *sex;
+      }
+    }
     (*record->mutable_values())[field.class_() == v1::Field::QUASI_IDENTIFIER ? field.output_name()
                                                                               : field.name()] =
         value;
@@ -295,9 +312,6 @@ bool RecordBuilder::Build(const CsvRow& row, Pseudonymiser& pseudonymiser, v1::W
           state.birth_field->generalisation() == v1::Field::AGE_BAND ? AgeBand(*age)
                                                                      : absl::StrCat(*age);
     }
-  }
-  if (state.elements.count(v1::SEX) && state.elements[v1::SEX].empty()) {
-    state.elements.erase(v1::SEX);
   }
   if (!problems->empty()) {
     return false;

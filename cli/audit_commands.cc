@@ -2,6 +2,8 @@
 // Export fetches the hub's signed tree head and every event it covers; verify checks an export
 // offline against a pinned public key and the last head this CLI verified (its state file, kept
 // like a witness's checkpoint), and refuses loudly on any inconsistency.
+// `confide audit list` and `confide audit report`: the IG officer's filtered listing, and the
+// HTML report on who accessed what, every denial, and unusual patterns.
 
 #include <algorithm>
 #include <chrono>
@@ -10,8 +12,13 @@
 #include <iostream>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "cli/audit_filter.h"
+#include "cli/audit_report.h"
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "common/files.h"
 #include "common/grpc_client.h"
 #include "confide/v1/audit.grpc.pb.h"
@@ -20,9 +27,6 @@
 
 namespace confide::cli {
 namespace {
-
-// Exit code when an export fails verification (tampering, truncation, rollback).
-constexpr int kExitVerifyFailed = 5;
 
 // Removes a value-less boolean flag; true when it was present.
 bool TakeSwitch(std::vector<std::string>& args, absl::string_view name) {
@@ -64,6 +68,9 @@ int AuditExportCommand(const std::vector<std::string>& raw_args) {
     return Usage(std::string(channel.status().message()), kUsage);
   }
   std::unique_ptr<v1::Audit::Stub> stub = v1::Audit::NewStub(*channel);
+  if (int code = WitnessHubOrExplain(*config, *stub); code != kExitOk) {
+    return code;
+  }
   v1::GetTreeHeadResponse head;
   {
     grpc::ClientContext context;
@@ -208,7 +215,7 @@ int AuditVerifyCommand(const std::vector<std::string>& raw_args) {
     for (const std::string& problem : problems) {
       std::cout << "  - " << problem << "\n";
     }
-    return kExitVerifyFailed;
+    return kExitAuditVerifyFailed;
   }
   std::cout << "audit log verified: " << report->events << " events, tree size "
             << report->head.tree_size() << ", root "
@@ -223,6 +230,222 @@ int AuditVerifyCommand(const std::vector<std::string>& raw_args) {
       return kExitUsage;
     }
   }
+  return kExitOk;
+}
+
+namespace {
+
+constexpr absl::string_view kDatesHelp =
+    "Dates: D is YYYY-MM-DD, a calendar day in Europe/London time (GMT or BST, whichever\n"
+    "applied that day), or an RFC 3339 time with an offset, such as 2026-06-01T14:30:00Z or\n"
+    "2026-06-01T15:30:00+01:00. --since includes D; --until D excludes D itself, but a date as\n"
+    "--until includes that whole day (--since 2026-06-01 --until 2026-06-30 is all of June).\n";
+
+constexpr absl::string_view kListUsage =
+    "confide audit list --config client.textpb [--since D] [--until D] [--user NAME|URI] "
+    "[--agency ID] [--agreement ID] [--purpose TEXT] [--action NAME] "
+    "[--decision allow|deny|error] [--after SEQ] [--up-to SEQ] [--limit N] "
+    "[--format table|csv|json]   (dates are Europe/London; --help explains)";
+
+constexpr absl::string_view kListHelp =
+    "Lists the audit events that match every filter given, oldest first. The hub applies the\n"
+    "filters and the listing pages through all matching events (or the first N with --limit).\n"
+    "Your own reads of the log are recorded too, with the filters you used.\n"
+    "\n"
+    "  --since D             events at or after D\n"
+    "  --until D             events before D (a date: up to the end of that day)\n"
+    "  --user NAME|URI       one person under any role (a.khan), or one certificate identity\n"
+    "                        (confide://user/analyst/a.khan, confide://agency/<id>/agent)\n"
+    "  --agency ID           events attributed to an agency, e.g. merseyside-police\n"
+    "  --agreement ID        e.g. svd-merseyside-2026\n"
+    "  --purpose TEXT        the purpose given with a query, exactly as recorded\n"
+    "  --action NAME         e.g. Query.Run, Ingest.Push, Ingest.Withdraw, Audit.List,\n"
+    "                        retention.purge, policy.reload\n"
+    "  --decision allow|deny|error\n"
+    "  --after SEQ           events after sequence number SEQ\n"
+    "  --up-to SEQ           events up to and including SEQ (e.g. a verified tree head's size)\n"
+    "  --limit N             stop after N events (default: all)\n"
+    "  --format table|csv|json   output; times in the output are UTC\n"
+    "\n";
+
+constexpr absl::string_view kReportUsage =
+    "confide audit report --config client.textpb [--since D] [--until D] --out report.html   "
+    "(dates are Europe/London; --help explains)";
+
+constexpr absl::string_view kReportHelp =
+    "Writes one self-contained HTML file (no scripts, fonts, images or links) for the IG\n"
+    "officer: the period and the signed tree head it is based on, access per agreement and per\n"
+    "identity, every denial with its reason and rule, and unusual patterns (bursts of narrowing\n"
+    "queries, access at night 22:00-06:00 Europe/London, spikes of denials, first access to an\n"
+    "agreement) with the events that triggered them. Without --since the report covers the\n"
+    "whole log; without --until it runs to the tree head.\n"
+    "\n";
+
+bool WantsHelp(const std::vector<std::string>& args) {
+  return std::find(args.begin(), args.end(), "--help") != args.end() ||
+         std::find(args.begin(), args.end(), "-h") != args.end();
+}
+
+std::vector<std::string> WithFilterFlags(std::vector<std::string> flags) {
+  flags.insert(flags.end(), std::begin(kAuditFilterFlags), std::end(kAuditFilterFlags));
+  return flags;
+}
+
+// Connects, then witnesses the hub's audit log (WitnessHubOrExplain) before anything is read
+// from it. When the witness check fails, `*stop_with` is the exit code (the reason is printed).
+absl::StatusOr<std::unique_ptr<v1::Audit::Stub>> AuditStub(const ParsedArgs& parsed,
+                                                           int* stop_with) {
+  *stop_with = kExitOk;
+  absl::StatusOr<v1::ClientConfig> config = LoadClientConfig(parsed.Get("config"));
+  if (!config.ok()) {
+    return config.status();
+  }
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      MakeHubChannel(config->hub_address(), config->tls());
+  if (!channel.ok()) {
+    return channel.status();
+  }
+  std::unique_ptr<v1::Audit::Stub> stub = v1::Audit::NewStub(*channel);
+  *stop_with = WitnessHubOrExplain(*config, *stub);
+  return stub;
+}
+
+absl::StatusOr<std::vector<v1::AuditEvent>> ListAll(v1::Audit::Stub& stub,
+                                                    const v1::ListAuditRequest& request,
+                                                    size_t max_events = 0) {
+  return ListAllAuditEvents(
+      [&stub](const v1::ListAuditRequest& page) -> absl::StatusOr<v1::ListAuditResponse> {
+        v1::ListAuditResponse response;
+        grpc::ClientContext context;
+        Deadline(context);
+        absl::Status status = FromGrpcStatus(stub.List(&context, page, &response));
+        if (!status.ok()) {
+          return status;
+        }
+        return response;
+      },
+      request, max_events);
+}
+
+}  // namespace
+
+int AuditListCommand(const std::vector<std::string>& args) {
+  if (WantsHelp(args)) {
+    std::cout << "usage: " << kListUsage << "\n\n" << kListHelp << kDatesHelp;
+    return kExitOk;
+  }
+  ParsedArgs parsed = ParseArgs(args, WithFilterFlags({"config", "limit", "format"}));
+  if (!parsed.error.empty() || !parsed.positional.empty()) {
+    return Usage(parsed.error.empty() ? "unexpected argument" : parsed.error, kListUsage);
+  }
+  absl::StatusOr<Format> format = ParseFormat(parsed.Get("format", "table"));
+  if (!format.ok()) {
+    return Usage(std::string(format.status().message()), kListUsage);
+  }
+  size_t limit = 0;
+  if (const std::string text = parsed.Get("limit");
+      !text.empty() && (!absl::SimpleAtoi(text, &limit) || limit == 0)) {
+    return Usage(absl::StrCat("--limit expects a positive number, got '", text, "'"), kListUsage);
+  }
+  absl::StatusOr<absl::TimeZone> zone = LondonTimeZone();
+  if (!zone.ok()) {
+    return Usage(std::string(zone.status().message()), kListUsage);
+  }
+  absl::StatusOr<v1::ListAuditRequest> request = BuildListRequest(parsed, *zone);
+  if (!request.ok()) {
+    return Usage(std::string(request.status().message()), kListUsage);
+  }
+  int stop_with = kExitOk;
+  absl::StatusOr<std::unique_ptr<v1::Audit::Stub>> stub = AuditStub(parsed, &stop_with);
+  if (!stub.ok()) {
+    return Usage(std::string(stub.status().message()), kListUsage);
+  }
+  if (stop_with != kExitOk) {
+    return stop_with;
+  }
+  absl::StatusOr<std::vector<v1::AuditEvent>> events = ListAll(**stub, *request, limit);
+  if (!events.ok()) {
+    return Report("audit list refused", events.status());
+  }
+  std::cout << RenderAuditEvents(*events, *format);
+  return kExitOk;
+}
+
+int AuditReportCommand(const std::vector<std::string>& args) {
+  if (WantsHelp(args)) {
+    std::cout << "usage: " << kReportUsage << "\n\n" << kReportHelp << kDatesHelp;
+    return kExitOk;
+  }
+  ParsedArgs parsed = ParseArgs(args, {"config", "since", "until", "out"});
+  if (!parsed.error.empty() || !parsed.positional.empty()) {
+    return Usage(parsed.error.empty() ? "unexpected argument" : parsed.error, kReportUsage);
+  }
+  const std::string out = parsed.Get("out");
+  if (out.empty()) {
+    return Usage("--out report.html is required", kReportUsage);
+  }
+  absl::StatusOr<absl::TimeZone> zone = LondonTimeZone();
+  if (!zone.ok()) {
+    return Usage(std::string(zone.status().message()), kReportUsage);
+  }
+  absl::StatusOr<v1::ListAuditRequest> period = BuildListRequest(parsed, *zone);
+  if (!period.ok()) {
+    return Usage(std::string(period.status().message()), kReportUsage);
+  }
+  int stop_with = kExitOk;
+  absl::StatusOr<std::unique_ptr<v1::Audit::Stub>> stub = AuditStub(parsed, &stop_with);
+  if (!stub.ok()) {
+    return Usage(std::string(stub.status().message()), kReportUsage);
+  }
+  if (stop_with != kExitOk) {
+    return stop_with;
+  }
+  AuditReportInput input;
+  input.zone = *zone;
+  {
+    // Read under a signed head, so the report is about a fixed, verifiable prefix of the log.
+    v1::GetTreeHeadResponse head;
+    grpc::ClientContext context;
+    Deadline(context);
+    absl::Status status =
+        FromGrpcStatus((*stub)->GetTreeHead(&context, v1::GetTreeHeadRequest(), &head));
+    if (!status.ok()) {
+      return Report("audit report refused", status);
+    }
+    input.head = head.head();
+  }
+  period->set_up_to_sequence(input.head.tree_size());
+  absl::StatusOr<std::vector<v1::AuditEvent>> events = ListAll(**stub, *period);
+  if (!events.ok()) {
+    return Report("audit report refused", events.status());
+  }
+  input.events = *std::move(events);
+  if (period->since_micros() != 0) {
+    input.since = absl::FromUnixMicros(period->since_micros());
+    // Who had queried under which agreement before the period, so "first access" means first.
+    v1::ListAuditRequest before;
+    before.set_until_micros(period->since_micros());
+    before.set_action("Query.Run");
+    before.set_decision(v1::AuditEvent::ALLOW);
+    before.set_up_to_sequence(input.head.tree_size());
+    absl::StatusOr<std::vector<v1::AuditEvent>> earlier = ListAll(**stub, before);
+    if (!earlier.ok()) {
+      return Report("audit report refused", earlier.status());
+    }
+    for (const v1::AuditEvent& event : *earlier) {
+      input.prior_access.insert({event.actor(), event.agreement()});
+    }
+  }
+  if (period->until_micros() != 0) {
+    input.until = absl::FromUnixMicros(period->until_micros());
+  }
+  input.generated = absl::Now();
+  // The report names people and what they did: readable by its owner only.
+  if (absl::Status written = WriteFileAtomic(out, RenderAuditReport(input), 0600); !written.ok()) {
+    return Usage(std::string(written.message()), kReportUsage);
+  }
+  std::cerr << "confide: wrote " << out << ": " << input.events.size()
+            << " events under a tree head of size " << input.head.tree_size() << "\n";
   return kExitOk;
 }
 

@@ -3,14 +3,12 @@
 #include <chrono>
 #include <iostream>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "cli/output.h"
 #include "common/files.h"
 #include "common/grpc_client.h"
 #include "common/tls.h"
-#include "confide/v1/audit.grpc.pb.h"
 #include "confide/v1/query.grpc.pb.h"
 #include "policy/summary.h"
 
@@ -26,6 +24,12 @@ absl::StatusOr<v1::ClientConfig> LoadClientConfig(const std::string& path) {
     return parsed;
   }
   *config.mutable_tls() = ResolveTlsFiles(path, config.tls());
+  if (!config.audit_public_key_file().empty()) {
+    config.set_audit_public_key_file(ResolvePath(path, config.audit_public_key_file()));
+  }
+  config.set_audit_witness_state_file(ResolvePath(path, config.audit_witness_state_file().empty()
+                                                            ? "audit-witness.json"
+                                                            : config.audit_witness_state_file()));
   return config;
 }
 
@@ -121,61 +125,6 @@ int QueryCommand(const std::vector<std::string>& args) {
       std::cerr << "note: " << note << "\n";
     }
   }
-  return kExitOk;
-}
-
-int AuditListCommand(const std::vector<std::string>& args) {
-  constexpr absl::string_view kUsage =
-      "confide audit list --config client.textpb [--after SEQ] [--limit N] [--actor URI] "
-      "[--action NAME] [--decision allow|deny|error] [--format table|csv|json]";
-  ParsedArgs parsed =
-      ParseArgs(args, {"config", "after", "limit", "actor", "action", "decision", "format"});
-  if (!parsed.error.empty() || !parsed.positional.empty()) {
-    return Usage(parsed.error.empty() ? "unexpected argument" : parsed.error, kUsage);
-  }
-  absl::StatusOr<Format> format = ParseFormat(parsed.Get("format", "table"));
-  if (!format.ok()) {
-    return Usage(std::string(format.status().message()), kUsage);
-  }
-  v1::ListAuditRequest request;
-  uint64_t after = 0;
-  int limit = 1000;
-  if (!absl::SimpleAtoi(parsed.Get("after", "0"), &after) ||
-      !absl::SimpleAtoi(parsed.Get("limit", "1000"), &limit) || limit <= 0) {
-    return Usage("--after and --limit take positive numbers", kUsage);
-  }
-  request.set_after_sequence(after);
-  request.set_limit(limit);
-  request.set_actor(parsed.Get("actor"));
-  request.set_action(parsed.Get("action"));
-  std::string decision = parsed.Get("decision");
-  if (decision == "allow") {
-    request.set_decision(v1::AuditEvent::ALLOW);
-  } else if (decision == "deny") {
-    request.set_decision(v1::AuditEvent::DENY);
-  } else if (decision == "error") {
-    request.set_decision(v1::AuditEvent::ERROR);
-  } else if (!decision.empty()) {
-    return Usage("--decision takes allow, deny or error", kUsage);
-  }
-  absl::StatusOr<v1::ClientConfig> config = LoadClientConfig(parsed.Get("config"));
-  if (!config.ok()) {
-    return Usage(std::string(config.status().message()), kUsage);
-  }
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
-      MakeHubChannel(config->hub_address(), config->tls());
-  if (!channel.ok()) {
-    return Usage(std::string(channel.status().message()), kUsage);
-  }
-  v1::ListAuditResponse response;
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(1));
-  absl::Status status =
-      FromGrpcStatus(v1::Audit::NewStub(*channel)->List(&context, request, &response));
-  if (!status.ok()) {
-    return Report("audit list refused", status);
-  }
-  std::cout << RenderAuditEvents({response.events().begin(), response.events().end()}, *format);
   return kExitOk;
 }
 

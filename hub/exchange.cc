@@ -19,8 +19,11 @@ Exchange::Exchange(std::shared_ptr<const policy::Policy> policy, RecordStore& re
       tree_heads_(tree_heads) {}
 
 void Exchange::ReplacePolicy(std::shared_ptr<const policy::Policy> policy) {
-  std::lock_guard<std::mutex> lock(policy_mu_);
-  policy_ = std::move(policy);
+  {
+    std::lock_guard<std::mutex> lock(policy_mu_);
+    policy_ = policy;
+  }
+  MaybeRebuildLinkage(*policy);
 }
 
 std::shared_ptr<const policy::Policy> Exchange::policy() const {
@@ -105,13 +108,17 @@ absl::StatusOr<v1::ListAuditResponse> Exchange::ListAudit(const Identity& caller
   policy::AccessRequest access;
   access.caller = caller;
   access.action = policy::Action::kAuditRead;
+  // What was asked for is recorded even when the read is refused.
+  event.set_detail(DescribeAuditFilter(request));
   CONFIDE_RETURN_IF_ERROR(Authorize(*current, access, event).status());
+  if (absl::Status valid = ValidateAuditFilter(request); !valid.ok()) {
+    return AuditFailure(std::move(event), valid);
+  }
   absl::StatusOr<std::vector<v1::AuditEvent>> events = audit_.List(request);
   if (!events.ok()) {
     return AuditFailure(std::move(event), events.status());
   }
   event.set_record_count(static_cast<int64_t>(events->size()));
-  event.set_detail(absl::StrCat("listed events after sequence ", request.after_sequence()));
   // The read itself is audited before the events are returned.
   CONFIDE_RETURN_IF_ERROR(Audit(std::move(event)).status());
   v1::ListAuditResponse response;

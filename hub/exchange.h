@@ -6,9 +6,15 @@
 //
 // Thread-safe. The policy can be replaced at any time (SIGHUP); each request uses the policy
 // that was current when it started.
+//
+// Linkage: Exchange keeps a PersonIndex in step with the store. Every store write (push,
+// withdrawal, purge) and the index update that follows it happen under one exclusive lock, and
+// queries that count or link persons hold it shared for their whole scan, so they see the store
+// and the index in the same state.
 
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -20,6 +26,7 @@
 #include "confide/v1/query.pb.h"
 #include "hub/audit/audit_log.h"
 #include "hub/audit/tree_head_issuer.h"
+#include "hub/linkage/person_index.h"
 #include "hub/storage/record_store.h"
 #include "policy/authorizer.h"
 #include "policy/policy.h"
@@ -75,8 +82,15 @@ class Exchange {
   // Run at start-up and periodically by the hub.
   absl::StatusOr<int64_t> RunRetention();
 
+  // Replaces the policy. When its linkage recipe or datasets differ from those the person index
+  // was built for, rebuilds the index (or, if that fails, the next query that needs it does).
   void ReplacePolicy(std::shared_ptr<const policy::Policy> policy);
   std::shared_ptr<const policy::Policy> policy() const;
+
+  // Builds the person index from the store under the current policy (hub/linkage_sync.cc).
+  // Called at start-up; queries that need persons build it themselves if it is missing.
+  // Errors: the store's scan errors (the index is then left missing).
+  absl::StatusOr<linkage::IndexStats> RebuildLinkage();
 
  private:
   // Runs the authoriser; on denial audits and returns PermissionDenied naming the rule.
@@ -94,6 +108,21 @@ class Exchange {
                                            const v1::QueryRequest& request, const Identity& caller,
                                            v1::AuditEvent& event);
 
+  // hub/linkage_sync.cc. The *Locked ones require linkage_mu_ held exclusively.
+  absl::Status RebuildLinkageLocked(const policy::Policy& policy);
+  void DropLinkageLocked();
+  // Called after every store write, with its outcome, before the index is updated.
+  void StoreWriteFailedLocked();
+  void StoreWriteSucceededLocked();
+  // Rebuilds an existing index that was built for another recipe or dataset list.
+  void MaybeRebuildLinkage(const policy::Policy& policy);
+  // Drops the index (found out of step with the store); the next query rebuilds it.
+  void DropLinkage();
+  // The index for a query under `policy`, building it first when missing or built for another
+  // recipe. On success `lock` holds linkage_mu_ shared.
+  absl::StatusOr<const linkage::PersonIndex*> PersonsForQuery(
+      const policy::Policy& policy, std::shared_lock<std::shared_mutex>& lock);
+
   mutable std::mutex policy_mu_;
   std::shared_ptr<const policy::Policy> policy_;
   RecordStore& records_;
@@ -103,6 +132,11 @@ class Exchange {
   const ExchangeOptions options_;
   const absl::Time started_;
   TreeHeadIssuer* const tree_heads_;  // not owned; may be null
+
+  std::shared_mutex linkage_mu_;
+  std::unique_ptr<linkage::PersonIndex> persons_;  // guarded by linkage_mu_; null until built
+  std::string persons_built_for_;                  // guarded by linkage_mu_; LinkageInputs()
+  bool store_write_failed_ = false;                // guarded by linkage_mu_
 };
 
 }  // namespace confide::hub

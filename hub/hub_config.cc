@@ -55,6 +55,13 @@ absl::StatusOr<v1::HubConfig> LoadHubConfig(const std::string& path) {
   if (config.retention_interval_seconds() == 0) {
     config.set_retention_interval_seconds(3600);
   }
+  if (config.storage_deadline_ms() < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": expected storage_deadline_ms >= 1, got ", config.storage_deadline_ms()));
+  }
+  if (config.storage_deadline_ms() == 0) {
+    config.set_storage_deadline_ms(10000);
+  }
   if (config.max_batch_records() == 0) {
     config.set_max_batch_records(5000);
   }

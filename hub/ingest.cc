@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/crypto/hash.h"
 #include "common/status_macros.h"
 #include "google/protobuf/io/coded_stream.h"
@@ -87,10 +88,13 @@ absl::Status ValidateBatch(const policy::Policy& policy, const v1::Dataset& data
       sendable[field.output_name()] = &field;
     }
   }
+  const v1::LinkageRecipe& recipe = policy.proto().linkage();
   absl::flat_hash_set<std::string> match_keys;
-  for (const v1::MatchKey& key : policy.proto().linkage().match_keys()) {
+  for (const v1::MatchKey& key : recipe.match_keys()) {
     match_keys.insert(key.id());
   }
+  const absl::flat_hash_set<std::string> key_versions(recipe.key_versions().begin(),
+                                                      recipe.key_versions().end());
   absl::flat_hash_set<std::string> record_ids;
   for (int i = 0; i < batch.records_size(); ++i) {
     const v1::WireRecord& record = batch.records(i);
@@ -122,6 +126,7 @@ absl::Status ValidateBatch(const policy::Policy& policy, const v1::Dataset& data
         return absl::InvalidArgumentError(absl::StrCat("record ", i, ": value too long"));
       }
     }
+    absl::flat_hash_set<std::pair<std::string, std::string>> keys_seen;
     for (const v1::MatchToken& token : record.tokens()) {
       if (!match_keys.contains(token.key_id()) || token.token().size() != kTokenBytes ||
           token.key_version().empty() || token.key_version().size() > 64) {
@@ -129,6 +134,20 @@ absl::Status ValidateBatch(const policy::Policy& policy, const v1::Dataset& data
             absl::StrCat("record ", i,
                          ": tokens must be 32-byte HMACs for a match key in the policy's "
                          "linkage recipe, with a key version"));
+      }
+      // Tokens under a retired (or mistyped) key version would never match anyone else's. The
+      // version sent is not echoed: the message names what is accepted.
+      if (!key_versions.empty() && !key_versions.contains(token.key_version())) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("record ", i, ": the token for match key '", token.key_id(),
+                         "' is under a linkage key version the hub does not accept (accepted: ",
+                         absl::StrJoin(recipe.key_versions(), ", "),
+                         "); set linkage_key_version in the agent config to one of these"));
+      }
+      // One person has one value per key: two tokens for one key and version cannot both hold.
+      if (!keys_seen.emplace(token.key_id(), token.key_version()).second) {
+        return absl::InvalidArgumentError(absl::StrCat("record ", i, ": two tokens for match key '",
+                                                       token.key_id(), "' under one key version"));
       }
     }
   }
@@ -195,6 +214,9 @@ absl::StatusOr<v1::PushAck> Exchange::Push(const Identity& caller, const v1::Bat
     }
   }
 
+  // The store write and the person index update happen under one lock, so the index follows
+  // the store's order of writes and queries never see one without the other.
+  std::unique_lock<std::shared_mutex> linkage_lock(linkage_mu_);
   absl::StatusOr<PutBatchResult> result = records_.PutBatch(write, [&event](BatchOutcome outcome) {
     v1::AuditEvent out = event;
     switch (outcome) {
@@ -213,6 +235,15 @@ absl::StatusOr<v1::PushAck> Exchange::Push(const Identity& caller, const v1::Bat
     }
     return out;
   });
+  if (!result.ok()) {
+    StoreWriteFailedLocked();
+  } else {
+    StoreWriteSucceededLocked();
+    if (result->outcome == BatchOutcome::kStored && persons_ != nullptr) {
+      persons_->Upsert(write.records);
+    }
+  }
+  linkage_lock.unlock();
   if (!result.ok()) {
     return absl::UnavailableError(absl::StrCat(
         "batch not stored (nothing was written); retry later: ", result.status().message()));

@@ -29,6 +29,10 @@ namespace {
 
 constexpr int kExitConfig = 1;
 constexpr int kExitUnavailable = 4;
+// Requests in progress at once (each may wait on the disk), and requests allowed to wait for one
+// of them; beyond that the hub refuses at once rather than queue without bound.
+constexpr int kRequestWorkers = 64;
+constexpr int kMaxQueuedRequests = 1024;
 
 ExchangeOptions MakeExchangeOptions(const v1::HubConfig& config) {
   ExchangeOptions options;
@@ -154,10 +158,25 @@ int Run(const std::string& config_path) {
   TreeHeadIssuer tree_heads(**store, **audit_signer, clock);
   Exchange exchange(*policy, **store, **store, clock, *std::move(secret),
                     MakeExchangeOptions(*config), &tree_heads);
-  IngestService ingest(exchange);
-  QueryService query(exchange);
-  AuditService audit(exchange);
-  AdminService admin(exchange);
+  // Link every stored record into persons before serving, so the first linked query does not
+  // pay for it (the index is then kept in step with each write).
+  const absl::Time linkage_start = clock.Now();
+  absl::StatusOr<linkage::IndexStats> linked = exchange.RebuildLinkage();
+  if (!linked.ok()) {
+    std::cerr << "confide-hub: cannot build the person index from storage: "
+              << linked.status().message() << "\n";
+    return kExitUnavailable;
+  }
+  LogInfo("hub", "person index: ", linked->records, " records in ", linked->persons, " persons (",
+          linked->ambiguous_tokens, " ambiguous tokens ignored), built in ",
+          absl::FormatDuration(clock.Now() - linkage_start));
+  // Declared after the exchange so that its workers finish before the exchange goes.
+  DeadlineRunner runner(kRequestWorkers, absl::Milliseconds(config->storage_deadline_ms()),
+                        kMaxQueuedRequests);
+  IngestService ingest(exchange, runner);
+  QueryService query(exchange, runner);
+  AuditService audit(exchange, runner);
+  AdminService admin(exchange, runner);
 
   grpc::ServerBuilder builder;
   int port = 0;

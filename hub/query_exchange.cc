@@ -1,7 +1,8 @@
 // Exchange::Query: parse, check, authorise, run, then disclosure control before anything leaves.
 
 #include <algorithm>
-#include <limits>
+#include <mutex>
+#include <shared_mutex>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
@@ -105,13 +106,12 @@ absl::StatusOr<v1::QueryResult> Exchange::RunQuery(const policy::Policy& policy,
   event.set_detail(query::ToString(*parsed));
   event.set_dataset(parsed->dataset);
   absl::Status checked = absl::OkStatus();
-  std::vector<std::string> datasets = {parsed->dataset};
+  // Every dataset read, sub-queries included even when they name no column, must be covered
+  // by the one agreement the query runs under.
+  const std::vector<std::string> datasets = query::ReferencedDatasets(*parsed);
   std::vector<std::string> dimensions;
   absl::flat_hash_set<std::string> seen;
   for (const query::ColumnRef& ref : query::ReferencedColumns(*parsed)) {
-    if (std::find(datasets.begin(), datasets.end(), ref.dataset) == datasets.end()) {
-      datasets.push_back(ref.dataset);
-    }
     if (seen.insert(ref.name).second) {
       dimensions.push_back(ref.name);
     }
@@ -127,14 +127,6 @@ absl::StatusOr<v1::QueryResult> Exchange::RunQuery(const policy::Policy& policy,
   if (checked.ok()) {
     checked = query::CheckSupported(*parsed);
   }
-  for (const query::SelectItem& item : parsed->select) {
-    if (checked.ok() && item.kind == query::SelectItem::Kind::kAggregate &&
-        item.aggregate.kind != query::AggregateKind::kCountStar) {
-      checked = absl::UnimplementedError(
-          absl::StrCat(item.aggregate.pos.line, ":", item.aggregate.pos.column, ": ",
-                       query::ToString(item.aggregate), " is not available yet; use COUNT(*)"));
-    }
-  }
   if (!checked.ok()) {
     event.set_rule("query.check");
     return AuditFailure(std::move(event), checked);
@@ -147,17 +139,35 @@ absl::StatusOr<v1::QueryResult> Exchange::RunQuery(const policy::Policy& policy,
   access.datasets = datasets;
   access.dimensions = dimensions;
   CONFIDE_RETURN_IF_ERROR(Authorize(policy, access, event).status());
-  // Records past this agreement's retention for the dataset are not used under it, even while
-  // another agreement with a longer retention keeps them at the hub.
+  // Records past this agreement's retention for a dataset are not used under it (counted or as
+  // members of a linked cohort), even while another agreement with a longer retention keeps
+  // them at the hub.
   const v1::Agreement& covering = *policy.FindAgreement(request.agreement());
-  absl::optional<int> retention_days = policy::AgreementRetentionDays(covering, parsed->dataset);
-  int64_t min_event_time = std::numeric_limits<int64_t>::min();
-  if (retention_days.has_value()) {
-    min_event_time = policy::RetentionCutoff(absl::ToCivilDay(clock_.Now(), absl::UTCTimeZone()),
-                                             *retention_days);
+  ScanOptions options;
+  for (const std::string& dataset : datasets) {
+    absl::optional<int> retention_days = policy::AgreementRetentionDays(covering, dataset);
+    if (retention_days.has_value()) {
+      options.min_event_time[dataset] = policy::RetentionCutoff(
+          absl::ToCivilDay(clock_.Now(), absl::UTCTimeZone()), *retention_days);
+    }
   }
-  absl::StatusOr<std::vector<query::GroupRow>> groups =
-      RunScan(policy, *parsed, records_, min_event_time);
+  absl::StatusOr<std::vector<query::GroupRow>> groups;
+  if (UsesPersons(*parsed)) {
+    // Held shared for the whole scan: no store write or index update lands in between.
+    std::shared_lock<std::shared_mutex> linkage_lock;
+    absl::StatusOr<const linkage::PersonIndex*> persons = PersonsForQuery(policy, linkage_lock);
+    if (!persons.ok()) {
+      return AuditFailure(std::move(event), persons.status());
+    }
+    options.persons = *persons;
+    groups = RunScan(policy, *parsed, records_, options);
+    linkage_lock.unlock();
+    if (absl::IsInternal(groups.status())) {
+      DropLinkage();  // out of step with the store: rebuilt by the next query that needs it
+    }
+  } else {
+    groups = RunScan(policy, *parsed, records_, options);
+  }
   if (!groups.ok()) {
     return AuditFailure(std::move(event), groups.status());
   }

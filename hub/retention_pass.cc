@@ -19,8 +19,9 @@ absl::StatusOr<int64_t> Exchange::RunRetention() {
     }
     absl::CivilDay cutoff_day = today - *days;
     int64_t cutoff = policy::RetentionCutoff(today, *days);
-    CONFIDE_ASSIGN_OR_RETURN(
-        PurgeResult purged, records_.PurgeBefore(dataset.id(), cutoff, [&](int64_t count) {
+    std::unique_lock<std::shared_mutex> linkage_lock(linkage_mu_);
+    absl::StatusOr<PurgeResult> purged =
+        records_.PurgeBefore(dataset.id(), cutoff, [&](int64_t count) {
           v1::AuditEvent event;
           event.set_time_micros(absl::ToUnixMicros(clock_.Now()));
           event.set_actor("confide://hub");
@@ -34,8 +35,23 @@ absl::StatusOr<int64_t> Exchange::RunRetention() {
               "purged %d records with events before %04d-%02d-%02d (retention %d days)", count,
               cutoff_day.year(), cutoff_day.month(), cutoff_day.day(), *days));
           return event;
-        }));
-    total += purged.records_purged;
+        });
+    if (!purged.ok()) {
+      // Possibly after its durable write (while erasing the deleted bytes).
+      StoreWriteFailedLocked();
+      return purged.status();
+    }
+    StoreWriteSucceededLocked();
+    if (persons_ != nullptr && !purged->purged_records.empty()) {
+      std::vector<linkage::RecordRef> removed;
+      removed.reserve(purged->purged_records.size());
+      for (const auto& [agency, record_id] : purged->purged_records) {
+        removed.push_back(linkage::RecordRef{dataset.id(), agency, record_id});
+      }
+      persons_->Remove(removed);
+    }
+    linkage_lock.unlock();
+    total += purged->records_purged;
   }
   return total;
 }

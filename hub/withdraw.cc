@@ -75,6 +75,7 @@ absl::StatusOr<v1::WithdrawResponse> Exchange::Withdraw(const Identity& caller,
   write.dataset = request.dataset();
   write.record_ids.assign(request.record_ids().begin(), request.record_ids().end());
   write.batch_ids.assign(request.batch_ids().begin(), request.batch_ids().end());
+  std::unique_lock<std::shared_mutex> linkage_lock(linkage_mu_);
   absl::StatusOr<WithdrawalResult> result =
       records_.Withdraw(write, [&](const WithdrawalResult& counts) {
         v1::AuditEvent out = event;
@@ -87,6 +88,22 @@ absl::StatusOr<v1::WithdrawResponse> Exchange::Withdraw(const Identity& caller,
             " batch entries cleared"));
         return out;
       });
+  if (!result.ok()) {
+    // Possibly after its durable write (while erasing the deleted bytes): the index cannot
+    // tell what was removed.
+    StoreWriteFailedLocked();
+  } else {
+    StoreWriteSucceededLocked();
+  }
+  if (result.ok() && persons_ != nullptr) {
+    std::vector<linkage::RecordRef> removed;
+    removed.reserve(result->removed_record_ids.size());
+    for (const std::string& record_id : result->removed_record_ids) {
+      removed.push_back(linkage::RecordRef{write.dataset, write.agency, record_id});
+    }
+    persons_->Remove(removed);
+  }
+  linkage_lock.unlock();
   if (!result.ok()) {
     return absl::UnavailableError(
         absl::StrCat("nothing was withdrawn; retry later: ", result.status().message()));

@@ -7,6 +7,7 @@ CONFIDE_PACKAGES=(
   build-essential cmake pkg-config openssl clang-format
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libabsl-dev libssl-dev libgtest-dev libgmock-dev
+  fiu-utils  # fault injection for the fail-closed tests (TEST-MATRIX row 7)
 )
 
 confide_install_packages() {

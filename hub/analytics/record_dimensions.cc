@@ -3,6 +3,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
+#include "hub/analytics/linked_cohorts.h"
 
 namespace confide::hub {
 namespace {
@@ -96,6 +97,13 @@ std::string AgeBandOf(int age) {
 }
 
 void RecordRowView::Reset(const v1::StoredRecord& record) { record_ = &record; }
+
+query::TruthValue RecordRowView::PersonIn(const query::Expr& person_in) const {
+  if (cohorts_ == nullptr) {
+    return query::TruthValue::kUnknown;
+  }
+  return cohorts_->Contains(person_in, person_, record_->event_time());
+}
 
 absl::optional<absl::string_view> RecordRowView::Get(absl::string_view column) const {
   auto it = record_->values().find(std::string(column));

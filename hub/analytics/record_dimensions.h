@@ -14,6 +14,8 @@
 
 namespace confide::hub {
 
+class LinkedCohorts;
+
 // Age band of a whole-years age: 0-9, 10-17, 18-24, 25-34, 35-44, 45-54, 55-64, 65+.
 std::string AgeBandOf(int age);
 
@@ -31,8 +33,16 @@ class RecordRowView final : public query::RowView {
   void Reset(const v1::StoredRecord& record);
   absl::optional<absl::string_view> Get(absl::string_view column) const override;
 
+  // Linked measures: the cohorts person IN conditions are tested against (not owned; null when
+  // the query has none) and the current record's person (set after each Reset()).
+  void SetCohorts(const LinkedCohorts* cohorts) { cohorts_ = cohorts; }
+  void SetPerson(uint64_t person) { person_ = person; }
+  query::TruthValue PersonIn(const query::Expr& person_in) const override;
+
  private:
   const policy::Policy& policy_;
+  const LinkedCohorts* cohorts_ = nullptr;
+  uint64_t person_ = 0;
   std::string location_output_;  // name of the generalised location value, e.g. "district"
   std::string age_output_;       // name of the age-at-event value, e.g. "age"
   const v1::StoredRecord* record_ = nullptr;

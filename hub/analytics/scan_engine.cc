@@ -1,6 +1,7 @@
 #include "hub/analytics/scan_engine.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -25,13 +26,27 @@ absl::Status CheckColumns(const policy::Policy& policy, const query::ParsedQuery
   return absl::OkStatus();
 }
 
+bool UsesPersons(const query::ParsedQuery& parsed) {
+  for (const query::SelectItem& item : parsed.select) {
+    if (item.kind == query::SelectItem::Kind::kAggregate &&
+        item.aggregate.kind == query::AggregateKind::kCountDistinctPerson) {
+      return true;
+    }
+  }
+  return parsed.where != nullptr && !query::PersonInNodes(*parsed.where).empty();
+}
+
 absl::StatusOr<std::vector<query::GroupRow>> RunScan(const policy::Policy& policy,
                                                      const query::ParsedQuery& parsed,
                                                      const RecordStore& records,
-                                                     int64_t min_event_time) {
+                                                     const ScanOptions& options) {
   const v1::Dataset* dataset = policy.FindDataset(parsed.dataset);
   if (dataset == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("unknown dataset '", parsed.dataset, "'"));
+  }
+  const bool uses_persons = UsesPersons(parsed);
+  if (uses_persons && options.persons == nullptr) {
+    return absl::FailedPreconditionError("this query needs the person index");
   }
   query::ParsedQuery unordered;
   unordered.dataset = parsed.dataset;
@@ -41,16 +56,41 @@ absl::StatusOr<std::vector<query::GroupRow>> RunScan(const policy::Policy& polic
   unordered.group_by = parsed.group_by;
   CONFIDE_ASSIGN_OR_RETURN(query::GroupAccumulator accumulator,
                            query::GroupAccumulator::Create(unordered));
+  LinkedCohorts cohorts;
+  if (uses_persons) {
+    CONFIDE_ASSIGN_OR_RETURN(
+        cohorts,
+        LinkedCohorts::Build(policy, parsed, records, *options.persons, options.min_event_time));
+  }
+  auto cutoff = options.min_event_time.find(parsed.dataset);
+  const int64_t min_event_time =
+      cutoff == options.min_event_time.end() ? std::numeric_limits<int64_t>::min() : cutoff->second;
   RecordRowView row(policy, *dataset);
+  row.SetCohorts(&cohorts);
+  absl::Status lookup = absl::OkStatus();
   CONFIDE_RETURN_IF_ERROR(records.ScanDataset(parsed.dataset, [&](const v1::StoredRecord& r) {
-    if (r.event_time() < min_event_time) {
+    if (!lookup.ok() || r.event_time() < min_event_time) {
       return;
     }
     row.Reset(r);
+    linkage::PersonId person = 0;
+    if (uses_persons) {
+      absl::StatusOr<linkage::PersonId> found = PersonOfRecord(*options.persons, r);
+      if (!found.ok()) {
+        lookup = found.status();
+        return;
+      }
+      person = *found;
+      row.SetPerson(person);
+    }
     if (parsed.where == nullptr || query::Matches(*parsed.where, row)) {
-      accumulator.Add(row, {});
+      // The accumulator counts distinct person keys; the id's bytes are one.
+      accumulator.Add(row, uses_persons ? absl::string_view(reinterpret_cast<const char*>(&person),
+                                                            sizeof(person))
+                                        : absl::string_view());
     }
   }));
+  CONFIDE_RETURN_IF_ERROR(lookup);
   return accumulator.Finish();
 }
 

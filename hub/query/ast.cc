@@ -1,5 +1,6 @@
 #include "hub/query/ast.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,16 @@ void CollectColumns(const Expr& expr, bool in_subquery, const std::string& datas
         CollectColumns(*expr.subquery->where, true, expr.subquery->dataset, out);
       }
       return;
+  }
+}
+
+void CollectPersonIn(const Expr& expr, std::vector<const Expr*>& out) {
+  if (expr.kind == Expr::Kind::kPersonIn) {
+    out.push_back(&expr);
+    return;  // sub-queries are never nested
+  }
+  for (const std::unique_ptr<Expr>& child : expr.children) {
+    CollectPersonIn(*child, out);
   }
 }
 
@@ -98,6 +109,26 @@ std::vector<ColumnRef> ReferencedColumns(const ParsedQuery& query) {
   return out;
 }
 
+std::vector<const Expr*> PersonInNodes(const Expr& expr) {
+  std::vector<const Expr*> out;
+  CollectPersonIn(expr, out);
+  return out;
+}
+
+std::vector<std::string> ReferencedDatasets(const ParsedQuery& query) {
+  std::vector<std::string> out = {query.dataset};
+  if (query.where == nullptr) {
+    return out;
+  }
+  for (const Expr* node : PersonInNodes(*query.where)) {
+    if (node->subquery != nullptr &&
+        std::find(out.begin(), out.end(), node->subquery->dataset) == out.end()) {
+      out.push_back(node->subquery->dataset);
+    }
+  }
+  return out;
+}
+
 std::string ToString(const Aggregate& aggregate) {
   switch (aggregate.kind) {
     case AggregateKind::kCountStar:
@@ -158,8 +189,11 @@ std::string ToString(const Expr& expr) {
       }
       absl::StrAppend(&text, ")");
       if (sub.window_days.has_value()) {
-        absl::StrAppend(&text, " WITHIN ", *sub.window_days, " DAYS ",
-                        sub.direction == SubQuery::Direction::kBefore ? "BEFORE" : "AFTER");
+        absl::StrAppend(&text, " WITHIN ", *sub.window_days, " DAYS");
+        if (sub.direction != SubQuery::Direction::kEither) {
+          absl::StrAppend(&text,
+                          sub.direction == SubQuery::Direction::kBefore ? " BEFORE" : " AFTER");
+        }
       }
       return text;
     }

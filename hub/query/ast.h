@@ -61,14 +61,15 @@ enum class CompareOp { kEq, kNe, kLt, kLe, kGt, kGe };
 
 struct Expr;
 
-// person IN (SELECT person FROM dataset [WHERE where]) [WITHIN days DAYS BEFORE|AFTER]
+// person IN (SELECT person FROM dataset [WHERE where]) [WITHIN days DAYS [BEFORE|AFTER]]
 struct SubQuery {
-  enum class Direction { kBefore, kAfter };
+  // kEither: no BEFORE or AFTER was written, the window reaches both ways.
+  enum class Direction { kEither, kBefore, kAfter };
   std::string dataset;  // Lower case.
   SourcePos dataset_pos;
   std::unique_ptr<Expr> where;  // Null when there is no WHERE. Never contains kPersonIn.
   absl::optional<int64_t> window_days;
-  Direction direction = Direction::kBefore;  // Meaningful only with window_days.
+  Direction direction = Direction::kEither;  // Meaningful only with window_days.
 };
 
 struct Expr {
@@ -113,6 +114,13 @@ struct ColumnRef {
 // Every column named in the query, in source order: SELECT, WHERE (sub-queries included),
 // GROUP BY, then ORDER BY items that name a column. A name mentioned twice appears twice.
 std::vector<ColumnRef> ReferencedColumns(const ParsedQuery& query);
+
+// Every dataset the query reads: the main one first, then each sub-query's (whether or not it
+// names a column), in source order, each once.
+std::vector<std::string> ReferencedDatasets(const ParsedQuery& query);
+
+// The person IN (SELECT ...) nodes of `expr`, in source order.
+std::vector<const Expr*> PersonInNodes(const Expr& expr);
 
 // Canonical text of the query: keywords upper case, identifiers lower case, single spaces, no
 // comments, no trailing ';', `<>` as `!=`, ASC omitted, ORDER BY items written as the select

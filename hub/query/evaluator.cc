@@ -99,18 +99,6 @@ TruthValue EvaluateCompare(CompareOp op, int c) {
   return TruthValue::kUnknown;
 }
 
-const Expr* FindPersonIn(const Expr& expr) {
-  if (expr.kind == Expr::Kind::kPersonIn) {
-    return &expr;
-  }
-  for (const std::unique_ptr<Expr>& child : expr.children) {
-    if (const Expr* found = FindPersonIn(*child); found != nullptr) {
-      return found;
-    }
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 int CompareValues(absl::string_view a, absl::string_view b) {
@@ -201,7 +189,7 @@ TruthValue Evaluate(const Expr& expr, const RowView& row) {
                       CompareValues(*value, expr.literals[1].value) <= 0);
     }
     case Expr::Kind::kPersonIn:
-      return TruthValue::kUnknown;
+      return row.PersonIn(expr);
   }
   return TruthValue::kUnknown;
 }
@@ -217,15 +205,7 @@ absl::Status CheckSupported(const ParsedQuery& query) {
         item.aggregate.kind != AggregateKind::kCountDistinctPerson) {
       return absl::UnimplementedError(absl::StrCat(
           item.aggregate.pos.line, ":", item.aggregate.pos.column, ": ", ToString(item.aggregate),
-          " is not supported by the row-at-a-time evaluator yet"));
-    }
-  }
-  if (query.where != nullptr) {
-    if (const Expr* person_in = FindPersonIn(*query.where); person_in != nullptr) {
-      return absl::UnimplementedError(
-          absl::StrCat(person_in->pos.line, ":", person_in->pos.column,
-                       ": linked cohorts (person IN (SELECT person ...)) are not supported by "
-                       "the row-at-a-time evaluator yet"));
+          " is not available yet; use COUNT(*) or COUNT(DISTINCT person)"));
     }
   }
   for (const OrderItem& order : query.order_by) {

@@ -23,24 +23,27 @@
 
 namespace confide::hub::query {
 
+enum class TruthValue { kFalse, kTrue, kUnknown };
+
 // Gives the value of a named column for the current row; absl::nullopt when the row has no value.
 class RowView {
  public:
   virtual ~RowView() = default;
   // The returned view must stay valid until the next call on this RowView.
   virtual absl::optional<absl::string_view> Get(absl::string_view column) const = 0;
+  // Whether the row's person is in the linked cohort of `person_in` (a kPersonIn node of the
+  // query being evaluated). Rows that know nothing of persons answer UNKNOWN.
+  virtual TruthValue PersonIn(const Expr& /*person_in*/) const { return TruthValue::kUnknown; }
 };
 
-// OK when Matches() and GroupAccumulator can run `query` in full. UnimplementedError,
-// "line:column: ..." naming the construct, for a linked cohort (person IN (SELECT ...)) or an
-// aggregate other than COUNT(*) and COUNT(DISTINCT person). InvalidArgumentError for a hand-built
-// query whose ORDER BY points outside the SELECT list.
+// OK when Matches() and GroupAccumulator can run `query` in full (linked cohorts need a RowView
+// that answers PersonIn). UnimplementedError, "line:column: ...", for an aggregate other than
+// COUNT(*) and COUNT(DISTINCT person). InvalidArgumentError for a hand-built query whose ORDER BY
+// points outside the SELECT list.
 absl::Status CheckSupported(const ParsedQuery& query);
 
-enum class TruthValue { kFalse, kTrue, kUnknown };
-
-// SQL three-valued result of `expr` on `row`. A kPersonIn node is UNKNOWN here: call
-// CheckSupported() first. Recursion depth is the tree's depth, which ParseQuery() caps.
+// SQL three-valued result of `expr` on `row`; a kPersonIn node is row.PersonIn(node). Recursion
+// depth is the tree's depth, which ParseQuery() caps.
 TruthValue Evaluate(const Expr& expr, const RowView& row);
 
 // True when `expr` is TRUE (not FALSE, not UNKNOWN) on `row`.

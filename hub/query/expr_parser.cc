@@ -169,12 +169,12 @@ absl::StatusOr<std::unique_ptr<Expr>> Parser::ParsePersonIn(bool in_subquery) {
             0, kMaxWindowDays,
             absl::StrCat("WITHIN needs a whole number of days from 0 to ", kMaxWindowDays)));
     CONFIDE_RETURN_IF_ERROR(ExpectKeyword("DAYS"));
+    // Without BEFORE or AFTER the window reaches both ways.
+    sub->direction = SubQuery::Direction::kEither;
     if (AtKeyword("BEFORE") || AtKeyword("AFTER")) {
       sub->direction =
           AtKeyword("BEFORE") ? SubQuery::Direction::kBefore : SubQuery::Direction::kAfter;
       Advance();
-    } else {
-      return Expect("BEFORE or AFTER");
     }
   }
   node->subquery = std::move(sub);

@@ -16,7 +16,7 @@
 //   ')'
 //               | column BETWEEN literal AND literal
 //               | PERSON IN '(' SELECT PERSON FROM dataset [WHERE expr] ')'
-//                 [WITHIN integer DAYS (BEFORE|AFTER)]
+//                 [WITHIN integer DAYS [BEFORE|AFTER]]
 //   cmp        := '=' | '!=' | '<>' | '<' | '<=' | '>' | '>='
 //   order_item := (column | alias | aggregate) [ASC|DESC]
 //

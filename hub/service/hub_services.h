@@ -1,6 +1,7 @@
 #pragma once
 
-// Thin gRPC adapters: identify the caller from the mTLS certificate, call Exchange, translate.
+// Thin gRPC adapters: identify the caller from the mTLS certificate, call Exchange on the
+// DeadlineRunner (so a stalled disk fails a request instead of hanging it), translate.
 // No policy, storage or crypto logic lives here.
 
 #include "confide/v1/admin.grpc.pb.h"
@@ -8,6 +9,7 @@
 #include "confide/v1/ingest.grpc.pb.h"
 #include "confide/v1/query.grpc.pb.h"
 #include "hub/exchange.h"
+#include "hub/service/deadline_runner.h"
 
 namespace confide::hub {
 
@@ -18,7 +20,8 @@ absl::StatusOr<Identity> IdentityFromPeer(const grpc::ServerContext& context);
 
 class IngestService final : public v1::Ingest::Service {
  public:
-  explicit IngestService(Exchange& exchange) : exchange_(exchange) {}
+  IngestService(Exchange& exchange, DeadlineRunner& runner)
+      : exchange_(exchange), runner_(runner) {}
   grpc::Status Push(grpc::ServerContext* context,
                     grpc::ServerReaderWriter<v1::PushAck, v1::PushRequest>* stream) override;
   grpc::Status GetDataset(grpc::ServerContext* context, const v1::GetDatasetRequest* request,
@@ -28,21 +31,23 @@ class IngestService final : public v1::Ingest::Service {
 
  private:
   Exchange& exchange_;
+  DeadlineRunner& runner_;
 };
 
 class QueryService final : public v1::Query::Service {
  public:
-  explicit QueryService(Exchange& exchange) : exchange_(exchange) {}
+  QueryService(Exchange& exchange, DeadlineRunner& runner) : exchange_(exchange), runner_(runner) {}
   grpc::Status Run(grpc::ServerContext* context, const v1::QueryRequest* request,
                    v1::QueryResult* response) override;
 
  private:
   Exchange& exchange_;
+  DeadlineRunner& runner_;
 };
 
 class AuditService final : public v1::Audit::Service {
  public:
-  explicit AuditService(Exchange& exchange) : exchange_(exchange) {}
+  AuditService(Exchange& exchange, DeadlineRunner& runner) : exchange_(exchange), runner_(runner) {}
   grpc::Status List(grpc::ServerContext* context, const v1::ListAuditRequest* request,
                     v1::ListAuditResponse* response) override;
   grpc::Status GetTreeHead(grpc::ServerContext* context, const v1::GetTreeHeadRequest* request,
@@ -56,16 +61,18 @@ class AuditService final : public v1::Audit::Service {
 
  private:
   Exchange& exchange_;
+  DeadlineRunner& runner_;
 };
 
 class AdminService final : public v1::Admin::Service {
  public:
-  explicit AdminService(Exchange& exchange) : exchange_(exchange) {}
+  AdminService(Exchange& exchange, DeadlineRunner& runner) : exchange_(exchange), runner_(runner) {}
   grpc::Status Health(grpc::ServerContext* context, const v1::HealthRequest* request,
                       v1::HealthResponse* response) override;
 
  private:
   Exchange& exchange_;
+  DeadlineRunner& runner_;
 };
 
 }  // namespace confide::hub

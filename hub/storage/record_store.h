@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -46,11 +47,14 @@ struct WithdrawalResult {
   int64_t records_not_found = 0;  // ids in record_ids that (dataset, agency) does not hold
   int64_t batches_removed = 0;    // batch entries cleared
   uint64_t audit_sequence = 0;
+  std::vector<std::string> removed_record_ids;  // one per record removed (for the person index)
 };
 
 struct PurgeResult {
   int64_t records_purged = 0;
   uint64_t audit_sequence = 0;  // 0 when nothing was purged (and nothing audited)
+  // (agency, record id) of each record purged (for the person index).
+  std::vector<std::pair<std::string, std::string>> purged_records;
 };
 
 class RecordStore {

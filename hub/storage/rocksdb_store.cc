@@ -3,6 +3,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/crypto/hash.h"
+#include "common/log.h"
 #include "common/status_macros.h"
 #include "hub/audit/audit_leaf.h"
 #include "rocksdb/db.h"
@@ -68,6 +69,14 @@ rocksdb::WriteOptions DurableWrite() {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(const std::string& path) {
+  std::unique_ptr<RocksDbStore> store(new RocksDbStore);
+  store->path_ = path;
+  CONFIDE_RETURN_IF_ERROR(store->OpenDatabase());
+  CONFIDE_RETURN_IF_ERROR(store->RebuildAuditTree());
+  return store;
+}
+
+absl::Status RocksDbStore::OpenDatabase() {
   rocksdb::DBOptions options;
   options.create_if_missing = true;
   options.create_missing_column_families = true;
@@ -79,17 +88,15 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(const std::stri
   for (const char* name : kFamilyNames) {
     families.emplace_back(name, rocksdb::ColumnFamilyOptions());
   }
-  std::unique_ptr<RocksDbStore> store(new RocksDbStore);
   rocksdb::DB* raw = nullptr;
-  CONFIDE_RETURN_IF_ERROR(
-      FromRocks(rocksdb::DB::Open(options, path, families, &store->handles_, &raw),
-                absl::StrCat("cannot open database in ", path)));
-  store->db_.reset(raw);
-  CONFIDE_RETURN_IF_ERROR(store->RebuildAuditTree());
-  return store;
+  handles_.clear();
+  CONFIDE_RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(options, path_, families, &handles_, &raw),
+                                    absl::StrCat("cannot open database in ", path_)));
+  db_.reset(raw);
+  return absl::OkStatus();
 }
 
-RocksDbStore::~RocksDbStore() {
+void RocksDbStore::CloseDatabase() {
   for (rocksdb::ColumnFamilyHandle* handle : handles_) {
     if (db_ != nullptr) {
       db_->DestroyColumnFamilyHandle(handle);
@@ -99,9 +106,52 @@ RocksDbStore::~RocksDbStore() {
   db_.reset();
 }
 
+RocksDbStore::~RocksDbStore() { CloseDatabase(); }
+
+absl::StatusOr<std::shared_lock<std::shared_mutex>> RocksDbStore::ReadAccess() const {
+  std::shared_lock<std::shared_mutex> reading(db_mu_);
+  if (db_ != nullptr) {
+    return reading;
+  }
+  // Closed by a recovery that could not reopen it: try again, since the disk may be back.
+  reading.unlock();
+  {
+    std::lock_guard<std::mutex> lock(write_mu_);
+    CONFIDE_RETURN_IF_ERROR(const_cast<RocksDbStore*>(this)->EnsureWritable());
+  }
+  reading.lock();
+  if (db_ == nullptr) {
+    return absl::UnavailableError("storage is unavailable (recovering from a failed write)");
+  }
+  return reading;
+}
+
+absl::Status RocksDbStore::EnsureWritable() {
+  if (!resume_needed_.load()) {
+    return absl::OkStatus();
+  }
+  if (db_ != nullptr && db_->Resume().ok()) {
+    resume_needed_.store(false);
+    return absl::OkStatus();
+  }
+  // A failed fsync is fatal to RocksDB (the kernel may have dropped the unsynced pages), so it
+  // will not resume: reopen instead, which replays exactly what reached the disk, and rebuild
+  // the audit tree from it (the failed write may or may not be there; either way nothing was
+  // acknowledged for it).
+  std::unique_lock<std::shared_mutex> exclusive(db_mu_);
+  CloseDatabase();
+  CONFIDE_RETURN_IF_ERROR(OpenDatabase());
+  CONFIDE_RETURN_IF_ERROR(RebuildAuditTree());
+  resume_needed_.store(false);
+  LogInfo("hub", "storage recovered after a failed write; audit log of ", next_sequence_ - 1,
+          " events verified");
+  return absl::OkStatus();
+}
+
 absl::StatusOr<PutBatchResult> RocksDbStore::PutBatch(
     const BatchWrite& write, const std::function<v1::AuditEvent(BatchOutcome)>& make_audit) {
   std::lock_guard<std::mutex> lock(write_mu_);
+  CONFIDE_RETURN_IF_ERROR(EnsureWritable());
   PutBatchResult result;
   const std::string batch_key = BatchKey(write.agency, write.batch_id);
   std::string existing;
@@ -136,7 +186,7 @@ absl::StatusOr<PutBatchResult> RocksDbStore::PutBatch(
   v1::AuditEvent event = make_audit(result.outcome);
   MerkleFrontier frontier = frontier_;
   CONFIDE_RETURN_IF_ERROR(StageAudit(batch, event, next_sequence_, frontier));
-  CONFIDE_RETURN_IF_ERROR(FromRocks(db_->Write(DurableWrite(), &batch), "writing batch"));
+  CONFIDE_RETURN_IF_ERROR(WriteDurably(batch, "writing batch"));
   frontier_ = std::move(frontier);
   root_ = frontier_.Root();
   result.audit_sequence = next_sequence_++;
@@ -148,6 +198,7 @@ absl::StatusOr<WithdrawalResult> RocksDbStore::Withdraw(
     const std::function<v1::AuditEvent(const WithdrawalResult&)>& make_audit) {
   // Under write_mu_ nothing else writes, so the reads below and the delete batch agree.
   std::lock_guard<std::mutex> lock(write_mu_);
+  CONFIDE_RETURN_IF_ERROR(EnsureWritable());
   WithdrawalResult result;
   rocksdb::WriteBatch batch;
   absl::flat_hash_set<std::string> removed_keys;
@@ -173,6 +224,7 @@ absl::StatusOr<WithdrawalResult> RocksDbStore::Withdraw(
         FromRocks(batch.Delete(handles_[kRecords], key), "staging record removal"));
     removed_keys.insert(std::move(key));
     ++result.records_removed;
+    result.removed_record_ids.push_back(record_id);
   }
   if (!write.batch_ids.empty()) {
     const absl::flat_hash_set<std::string> wanted(write.batch_ids.begin(), write.batch_ids.end());
@@ -192,6 +244,7 @@ absl::StatusOr<WithdrawalResult> RocksDbStore::Withdraw(
           FromRocks(batch.Delete(handles_[kRecords], key), "staging record removal"));
       removed_keys.insert(std::move(key));
       ++result.records_removed;
+      result.removed_record_ids.push_back(record.record_id());
     }
     CONFIDE_RETURN_IF_ERROR(FromRocks(it->status(), "scanning records"));
   }
@@ -217,7 +270,7 @@ absl::StatusOr<WithdrawalResult> RocksDbStore::Withdraw(
   v1::AuditEvent event = make_audit(result);
   MerkleFrontier frontier = frontier_;
   CONFIDE_RETURN_IF_ERROR(StageAudit(batch, event, next_sequence_, frontier));
-  CONFIDE_RETURN_IF_ERROR(FromRocks(db_->Write(DurableWrite(), &batch), "writing withdrawal"));
+  CONFIDE_RETURN_IF_ERROR(WriteDurably(batch, "writing withdrawal"));
   frontier_ = std::move(frontier);
   root_ = frontier_.Root();
   result.audit_sequence = next_sequence_++;
@@ -230,6 +283,7 @@ absl::StatusOr<PurgeResult> RocksDbStore::PurgeBefore(
     absl::string_view dataset, int64_t cutoff,
     const std::function<v1::AuditEvent(int64_t purged)>& make_audit) {
   std::lock_guard<std::mutex> lock(write_mu_);
+  CONFIDE_RETURN_IF_ERROR(EnsureWritable());
   const std::string prefix = absl::StrCat(dataset, std::string(1, '\0'));
   rocksdb::WriteBatch batch;
   PurgeResult result;
@@ -244,6 +298,7 @@ absl::StatusOr<PurgeResult> RocksDbStore::PurgeBefore(
       CONFIDE_RETURN_IF_ERROR(
           FromRocks(batch.Delete(handles_[kRecords], it->key()), "staging purge"));
       ++result.records_purged;
+      result.purged_records.emplace_back(record.agency(), record.record_id());
     }
   }
   CONFIDE_RETURN_IF_ERROR(FromRocks(it->status(), "scanning for expired records"));
@@ -253,7 +308,7 @@ absl::StatusOr<PurgeResult> RocksDbStore::PurgeBefore(
   v1::AuditEvent event = make_audit(result.records_purged);
   MerkleFrontier frontier = frontier_;
   CONFIDE_RETURN_IF_ERROR(StageAudit(batch, event, next_sequence_, frontier));
-  CONFIDE_RETURN_IF_ERROR(FromRocks(db_->Write(DurableWrite(), &batch), "purging records"));
+  CONFIDE_RETURN_IF_ERROR(WriteDurably(batch, "purging records"));
   frontier_ = std::move(frontier);
   root_ = frontier_.Root();
   result.audit_sequence = next_sequence_++;
@@ -286,6 +341,7 @@ absl::Status RocksDbStore::EraseDeletedBytes(uint64_t sequence) {
 
 absl::Status RocksDbStore::ScanDataset(
     absl::string_view dataset, const std::function<void(const v1::StoredRecord&)>& visit) const {
+  CONFIDE_ASSIGN_OR_RETURN(std::shared_lock<std::shared_mutex> reading, ReadAccess());
   const std::string prefix = absl::StrCat(dataset, std::string(1, '\0'));
   rocksdb::ReadOptions options;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, handles_[kRecords]));
@@ -341,6 +397,7 @@ absl::StatusOr<uint64_t> RocksDbStore::Append(v1::AuditEvent event) {
 }
 
 absl::Status RocksDbStore::WriteAppendGroup(const std::vector<PendingAppend*>& group) {
+  CONFIDE_RETURN_IF_ERROR(EnsureWritable());
   rocksdb::WriteBatch batch;
   MerkleFrontier frontier = frontier_;
   uint64_t sequence = next_sequence_;
@@ -349,7 +406,7 @@ absl::Status RocksDbStore::WriteAppendGroup(const std::vector<PendingAppend*>& g
     CONFIDE_RETURN_IF_ERROR(StageAudit(batch, pending->event, sequence++, frontier));
   }
   // All or nothing: on failure no sequence number is used and the tree is unchanged.
-  CONFIDE_RETURN_IF_ERROR(FromRocks(db_->Write(DurableWrite(), &batch), "appending audit events"));
+  CONFIDE_RETURN_IF_ERROR(WriteDurably(batch, "appending audit events"));
   frontier_ = std::move(frontier);
   root_ = frontier_.Root();
   next_sequence_ = sequence;
@@ -467,6 +524,7 @@ absl::StatusOr<std::vector<std::string>> RocksDbStore::LeafHashes(uint64_t tree_
   // TODO(audit): O(n) per proof; keep interior nodes (tiles) once logs outgrow memory.
   std::vector<std::string> hashes;
   hashes.reserve(tree_size);
+  CONFIDE_ASSIGN_OR_RETURN(std::shared_lock<std::shared_mutex> reading, ReadAccess());
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(rocksdb::ReadOptions(), handles_[kAuditLeaves]));
   for (it->SeekToFirst(); it->Valid() && hashes.size() < tree_size; it->Next()) {
@@ -480,12 +538,28 @@ absl::StatusOr<std::vector<std::string>> RocksDbStore::LeafHashes(uint64_t tree_
 }
 
 absl::Status RocksDbStore::SaveSignedHead(const v1::SignedTreeHead& head) {
-  return FromRocks(db_->Put(DurableWrite(), handles_[kAuditHeads], SequenceKey(head.tree_size()),
-                            head.SerializeAsString()),
-                   "saving the audit tree head");
+  std::lock_guard<std::mutex> lock(write_mu_);
+  CONFIDE_RETURN_IF_ERROR(EnsureWritable());
+  rocksdb::WriteBatch batch;
+  CONFIDE_RETURN_IF_ERROR(FromRocks(
+      batch.Put(handles_[kAuditHeads], SequenceKey(head.tree_size()), head.SerializeAsString()),
+      "staging the audit tree head"));
+  return WriteDurably(batch, "saving the audit tree head");
+}
+
+absl::Status RocksDbStore::WriteDurably(rocksdb::WriteBatch& batch, absl::string_view what) {
+  // After a failed durable write every later write first recovers the database
+  // (EnsureWritable), so service returns by itself once the disk does, while each write in
+  // between fails (and so its request fails closed).
+  rocksdb::Status written = db_->Write(DurableWrite(), &batch);
+  if (!written.ok()) {
+    resume_needed_.store(true);
+  }
+  return FromRocks(written, what);
 }
 
 absl::StatusOr<v1::SignedTreeHead> RocksDbStore::LatestSignedHead() const {
+  CONFIDE_ASSIGN_OR_RETURN(std::shared_lock<std::shared_mutex> reading, ReadAccess());
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(rocksdb::ReadOptions(), handles_[kAuditHeads]));
   it->SeekToLast();
@@ -502,6 +576,7 @@ absl::StatusOr<v1::SignedTreeHead> RocksDbStore::LatestSignedHead() const {
 
 absl::StatusOr<std::vector<v1::AuditEvent>> RocksDbStore::List(
     const v1::ListAuditRequest& request) const {
+  CONFIDE_ASSIGN_OR_RETURN(std::shared_lock<std::shared_mutex> reading, ReadAccess());
   const size_t limit = request.limit() > 0 ? static_cast<size_t>(request.limit()) : 1000;
   std::vector<v1::AuditEvent> events;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[kAudit]));

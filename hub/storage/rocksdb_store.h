@@ -13,10 +13,12 @@
 // Group commit: concurrent Append callers are batched by a leader into one fsynced WriteBatch;
 // each caller returns only once its own event is durable (or with the group's error).
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -82,18 +84,33 @@ class RocksDbStore final : public RecordStore, public AuditLog, public AuditTree
   struct PendingAppend;
   RocksDbStore() = default;
 
+  absl::Status OpenDatabase();
+  void CloseDatabase();
+  // Before any write: after a failed durable write, resumes or reopens the database (and
+  // rebuilds the audit tree from it). Unavailable while the disk still fails. Requires write_mu_.
+  absl::Status EnsureWritable();
+  // A shared hold on the open database for a reader, reopening it first if a failed recovery
+  // left it closed. Unavailable while it cannot be opened.
+  absl::StatusOr<std::shared_lock<std::shared_mutex>> ReadAccess() const;
   absl::Status RebuildAuditTree();
   // Stages `event` as sequence `sequence` (event and leaf hash) into `batch` and `frontier`.
   absl::Status StageAudit(rocksdb::WriteBatch& batch, v1::AuditEvent& event, uint64_t sequence,
                           MerkleFrontier& frontier);
+  // One fsynced write; resumes the database first if an earlier durable write failed.
+  absl::Status WriteDurably(rocksdb::WriteBatch& batch, absl::string_view what);
   // Writes one group of appends (the leader's job). Requires write_mu_.
   absl::Status WriteAppendGroup(const std::vector<PendingAppend*>& group);
 
+  std::string path_;
+  // Readers hold it shared; EnsureWritable holds it exclusively while it reopens the database.
+  // Writers need not take it: they hold write_mu_, under which alone the database is reopened.
+  mutable std::shared_mutex db_mu_;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // owned; freed before db_
   // Serialises sequence assignment and writes so audit sequence numbers are gap-free.
   mutable std::mutex write_mu_;
   uint64_t next_sequence_ = 1;
+  std::atomic<bool> resume_needed_{false};  // a durable write failed; Resume() before the next
   MerkleFrontier frontier_;  // guarded by write_mu_; covers events 1..next_sequence_-1
   std::string root_;         // guarded by write_mu_; frontier_.Root(), cached
 

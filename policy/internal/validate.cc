@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/identity.h"
+#include "policy/internal/validate_linkage.h"
 #include "policy/policy.h"
 
 namespace confide::policy::internal {
@@ -14,10 +15,7 @@ namespace {
 using google::protobuf::Message;
 using google::protobuf::TextFormat;
 
-// A path from the root message to a field: (field name, index or -1 for singular fields).
-using FieldPath = std::vector<std::pair<std::string, int>>;
-
-class Checker {
+class Checker final : public FindingSink {
  public:
   Checker(const v1::Policy& policy, const TextFormat::ParseInfoTree& locations,
           std::string source_name, absl::CivilDay today)
@@ -25,20 +23,20 @@ class Checker {
 
   ValidationFindings Run();
 
- private:
-  void Error(const FieldPath& path, absl::string_view message) {
+  void Error(const FieldPath& path, absl::string_view message) override {
     findings_.errors.push_back(absl::StrCat(Where(path), ": ", message));
   }
-  void Warning(const FieldPath& path, absl::string_view message) {
+  void Warning(const FieldPath& path, absl::string_view message) override {
     findings_.warnings.push_back(absl::StrCat(Where(path), ": warning: ", message));
   }
+
+ private:
   std::string Where(const FieldPath& path) const;
 
   void CheckAgencies();
   void CheckUsers();
   void CheckDatasets();
   void CheckDataset(const v1::Dataset& dataset, int index);
-  void CheckLinkage();
   void CheckAgreements();
   void CheckAgreement(const v1::Agreement& agreement, int index);
   void CheckReference();
@@ -97,7 +95,7 @@ ValidationFindings Checker::Run() {
   CheckAgencies();
   CheckUsers();
   CheckDatasets();
-  CheckLinkage();
+  CheckLinkageRecipe(policy_, *this);
   CheckAgreements();
   CheckReference();
   return std::move(findings_);
@@ -243,20 +241,6 @@ void Checker::CheckDataset(const v1::Dataset& dataset, int i) {
     if (fields.contains(derived) || outputs.contains(derived)) {
       Error({{"datasets", i}},
             absl::StrCat("'", derived, "' is derived by the hub and cannot be a field name"));
-    }
-  }
-}
-
-void Checker::CheckLinkage() {
-  absl::flat_hash_set<std::string> ids;
-  for (int i = 0; i < policy_.linkage().match_keys_size(); ++i) {
-    const v1::MatchKey& key = policy_.linkage().match_keys(i);
-    FieldPath at = {{"linkage", -1}, {"match_keys", i}};
-    if (key.id().empty() || !ids.insert(key.id()).second) {
-      Error(at, absl::StrCat("match key id '", key.id(), "' is empty or repeated"));
-    }
-    if (key.elements().empty()) {
-      Error(at, absl::StrCat("match key '", key.id(), "' has no elements"));
     }
   }
 }

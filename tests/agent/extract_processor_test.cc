@@ -39,13 +39,13 @@ const std::string kLinkageKey(32, '\x5a');
 constexpr char kHeader[] =
     "Crime Reference,Offence Code,Offence Group,Knife Flag,Firearm Flag,Domestic Flag,"
     "Committed Date,Committed Time,Location Postcode,Victim Forename,Victim Surname,Victim DOB,"
-    "Victim Sex\n";
+    "Victim Sex,Victim Postcode\n";
 
 // A good row with reference MP/<n>; `group` and `dob` can be made bad.
 std::string Row(int n, const std::string& group = "robbery",
                 const std::string& dob = "01/02/1990") {
   return absl::StrCat("MP/", n, ",8/1,", group, ",Y,N,N,03/05/2025,23:10,L8 1AB,Ottoline,Fea", n,
-                      ",", dob, ",F\n");
+                      ",", dob, ",F,L17 2AB\n");
 }
 
 class ExtractProcessorTest : public ::testing::Test {
@@ -64,6 +64,16 @@ class ExtractProcessorTest : public ::testing::Test {
     v1::AgentConfig agent;
     ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(*agent_text, &agent));
     mapping_ = agent.datasets(0);
+    // The victim's home postcode feeds the name_yob_district key; map it whatever the demo does.
+    bool postcode_mapped = false;
+    for (const v1::ColumnMapping& column : mapping_.columns()) {
+      postcode_mapped = postcode_mapped || column.field() == "victim_postcode";
+    }
+    if (!postcode_mapped) {
+      v1::ColumnMapping* column = mapping_.add_columns();
+      column->set_field("victim_postcode");
+      column->set_column("Victim Postcode");
+    }
     pseudonymiser_ = std::make_unique<Pseudonymiser>(kLinkageKey, "2026-1", policy_.linkage());
     dir_ = ::testing::TempDir() + "/extract_processor_test/" +
            ::testing::UnitTest::GetInstance()->current_test_info()->name();
@@ -270,9 +280,10 @@ TEST_F(ExtractProcessorTest, PreviewHasOneColumnPerSentValueAndHexIdsAndTokens) 
   ASSERT_THAT(lines, SizeIs(3));
   EXPECT_EQ(lines[0],
             "batch_id,record_id,event_hour,offence_code,offence_group,knife,firearm,domestic,"
-            "district,age,sex,key_version,token:nhs,token:name_dob_sex");
+            "district,age,sex,key_version,token:nhs,token:name_dob_sex,token:phonetic_initial_dob,"
+            "token:name_yob_district,token:name_dob_transposed");
   std::vector<std::string> cells = absl::StrSplit(lines[1], ',');
-  ASSERT_THAT(cells, SizeIs(14));
+  ASSERT_THAT(cells, SizeIs(17));
   EXPECT_EQ(cells[0], batches[0].batch_id());
   EXPECT_THAT(cells[1], SizeIs(64));
   EXPECT_EQ(cells[2], "2025-05-03 23:00");
@@ -283,8 +294,10 @@ TEST_F(ExtractProcessorTest, PreviewHasOneColumnPerSentValueAndHexIdsAndTokens) 
   EXPECT_EQ(cells[10], "f");
   EXPECT_EQ(cells[11], "2026-1");
   EXPECT_EQ(cells[12], "");  // no NHS number in a police extract
-  EXPECT_THAT(cells[13], SizeIs(64));
-  for (const char* identifier : {"MP/1", "Ottoline", "Fea1", "01/02/1990", "L8 1AB"}) {
+  for (int key = 13; key < 17; ++key) {
+    EXPECT_THAT(cells[key], SizeIs(64)) << lines[0];
+  }
+  for (const char* identifier : {"MP/1", "Ottoline", "Fea1", "01/02/1990", "L8 1AB", "L17 2AB"}) {
     EXPECT_THAT(lines[1], Not(HasSubstr(identifier)));
   }
 }

@@ -1,212 +1,229 @@
+// Name normalisation: folding, titles and suffixes, first given name, nicknames, placeholders.
+// Identifiers, dates and derived elements are in normalise_identifiers_test.cc.
+
 #include "agent/normalise.h"
 
 #include <string>
+#include <vector>
 
-#include "absl/time/civil_time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace confide::agent {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::Eq;
+using ::testing::IsEmpty;
 using ::testing::Optional;
 
-TEST(NormaliseNameTest, FoldsAccents) {
-  EXPECT_THAT(NormaliseName("Siobh\xc3\xa1n"), Optional(Eq("siobhan")));        // Siobhán
-  EXPECT_THAT(NormaliseName("Zo\xc3\xab"), Optional(Eq("zoe")));                // Zoë
-  EXPECT_THAT(NormaliseName("Ren\xc3\xa9\x65"), Optional(Eq("renee")));         // Renée
-  EXPECT_THAT(NormaliseName("M\xc3\xbcller"), Optional(Eq("muller")));          // Müller
-  EXPECT_THAT(NormaliseName("\xc3\x89owyn"), Optional(Eq("eowyn")));            // Éowyn
-  EXPECT_THAT(NormaliseName("Fran\xc3\xa7ois"), Optional(Eq("francois")));      // François
-  EXPECT_THAT(NormaliseName("N\xc3\xba\xc3\xb1\x65z"), Optional(Eq("nunez")));  // Núñez
-}
+const PersonNormaliser kPlain;  // built-in rules only, no recipe
 
-TEST(NormaliseNameTest, AccentedAndPlainSpellingsAgree) {
-  EXPECT_EQ(NormaliseName("Siobh\xc3\xa1n"), NormaliseName("SIOBHAN"));
-  EXPECT_EQ(NormaliseName("Zo\xc3\xab"), NormaliseName("Zoe"));
-}
-
-TEST(NormaliseNameTest, RemovesApostrophesHyphensSpacesAndPunctuation) {
-  EXPECT_THAT(NormaliseName("O'Neill"), Optional(Eq("oneill")));
-  EXPECT_THAT(NormaliseName("O\xe2\x80\x99Neill"), Optional(Eq("oneill")));  // curly apostrophe
-  EXPECT_THAT(NormaliseName("Smith-Jones"), Optional(Eq("smithjones")));
-  EXPECT_EQ(NormaliseName("Smith-Jones"), NormaliseName("Smith Jones"));
-  EXPECT_EQ(NormaliseName("Smith-Jones"), NormaliseName("  smith  JONES "));
-  EXPECT_THAT(NormaliseName("St. John"), Optional(Eq("stjohn")));
-  EXPECT_THAT(NormaliseName("Mary-Ann (Annie)"), Optional(Eq("maryannannie")));
-}
-
-TEST(NormaliseNameTest, DigitsAreNotPartOfNames) {
-  EXPECT_THAT(NormaliseName("John2"), Optional(Eq("john")));
-  EXPECT_EQ(NormaliseName("12345"), absl::nullopt);
-}
-
-TEST(NormaliseNameTest, MissingAndPlaceholdersAreNullNeverEmpty) {
-  for (const char* placeholder :
-       {"", "   ", "-", "'", "Unknown", "UNKNOWN", "unknown ", "N/A", "n/a", "NA", "None",
-        "Not Known", "not-known", "Not Stated", "NOT STATED"}) {
-    SCOPED_TRACE(placeholder);
-    EXPECT_EQ(NormaliseName(placeholder), absl::nullopt);
+v1::LinkageRecipe RecipeWithNicknames() {
+  v1::LinkageRecipe recipe;
+  v1::Nickname* william = recipe.add_nicknames();
+  william->set_name("william");
+  for (const char* variant : {"bill", "billy", "will", "liam"}) {
+    william->add_variants(variant);
   }
+  v1::Nickname* margaret = recipe.add_nicknames();
+  margaret->set_name("margaret");
+  margaret->add_variants("peggy");
+  return recipe;
+}
+
+TEST(FoldNameWordsTest, SplitsOnNonLettersAndKeepsApostrophesInsideWords) {
+  EXPECT_THAT(FoldNameWords("  Mary-Ann   O'Neill, Jr. "),
+              ElementsAre("mary", "ann", "oneill", "jr"));
+  EXPECT_THAT(FoldNameWords("St.John"), ElementsAre("st", "john"));
+  EXPECT_THAT(FoldNameWords("-- ?? 42"), IsEmpty());
+}
+
+TEST(NormaliseSurnameTest, FoldsLatin1Accents) {
+  EXPECT_THAT(kPlain.Surname("Siobh\xc3\xa1n"), Optional(Eq("siobhan")));        // Siobhán
+  EXPECT_THAT(kPlain.Surname("Zo\xc3\xab"), Optional(Eq("zoe")));                // Zoë
+  EXPECT_THAT(kPlain.Surname("Ren\xc3\xa9\x65"), Optional(Eq("renee")));         // Renée
+  EXPECT_THAT(kPlain.Surname("M\xc3\xbcller"), Optional(Eq("muller")));          // Müller
+  EXPECT_THAT(kPlain.Surname("\xc3\x89owyn"), Optional(Eq("eowyn")));            // Éowyn
+  EXPECT_THAT(kPlain.Surname("Fran\xc3\xa7ois"), Optional(Eq("francois")));      // François
+  EXPECT_THAT(kPlain.Surname("N\xc3\xba\xc3\xb1\x65z"), Optional(Eq("nunez")));  // Núñez
+  EXPECT_THAT(kPlain.Surname("\xc3\x98ster"), Optional(Eq("oster")));            // Øster
+  EXPECT_THAT(kPlain.Surname("\xc3\xbf"), Optional(Eq("y")));                    // ÿ
+}
+
+TEST(NormaliseSurnameTest, FoldsLatinExtendedALetters) {
+  EXPECT_THAT(kPlain.Surname("\xc5\x81ukasz"), Optional(Eq("lukasz")));          // Łukasz
+  EXPECT_THAT(kPlain.Surname("Micha\xc5\x82"), Optional(Eq("michal")));          // Michał
+  EXPECT_THAT(kPlain.Surname("\xc5\x9aliwa"), Optional(Eq("sliwa")));            // Śliwa
+  EXPECT_THAT(kPlain.Surname("\xc4\x8c\x61pek"), Optional(Eq("capek")));         // Čapek
+  EXPECT_THAT(kPlain.Surname("Erd\xc5\x91s"), Optional(Eq("erdos")));            // Erdős
+  EXPECT_THAT(kPlain.Surname("\xc5\xbdi\xc5\xbe\x65k"), Optional(Eq("zizek")));  // Žižek
+  EXPECT_THAT(kPlain.Surname("A\xc4\x9f\x63\x61"), Optional(Eq("agca")));        // Ağca
+  EXPECT_THAT(kPlain.Surname("Dvo\xc5\x99\xc3\xa1k"), Optional(Eq("dvorak")));   // Dvořák
+  EXPECT_THAT(kPlain.Surname("\xc4\xb0\x62rahim"), Optional(Eq("ibrahim")));     // İbrahim
+  EXPECT_THAT(kPlain.Surname("Ma\xc4\x8d"
+                             "ek"),
+              Optional(Eq("macek")));  // Maček
+  EXPECT_THAT(kPlain.Surname("\xc4\x90or\xc4\x91\x65vi\xc4\x87"), Optional(Eq("dordevic")));
+  EXPECT_THAT(kPlain.Surname("\xc8\x98tefan"), Optional(Eq("stefan")));  // Ștefan (comma below)
+}
+
+TEST(NormaliseSurnameTest, LigaturesAndSharpSFoldToTwoLetters) {
+  EXPECT_THAT(kPlain.Surname("Strau\xc3\x9f"), Optional(Eq("strauss")));     // Strauß
+  EXPECT_THAT(kPlain.Surname("\xc3\x86thel"), Optional(Eq("aethel")));       // Æthel
+  EXPECT_THAT(kPlain.Surname("\xc3\x9e\xc3\xb3ra"), Optional(Eq("thora")));  // Þóra
+  EXPECT_THAT(kPlain.Surname("C\xc5\x93ur"), Optional(Eq("coeur")));         // Cœur
+}
+
+TEST(NormaliseSurnameTest, DecomposedAccentsFoldLikeComposedOnes) {
+  // "e" followed by U+0301 COMBINING ACUTE ACCENT.
+  EXPECT_EQ(kPlain.Surname("Rene\xcc\x81\x65"), kPlain.Surname("Ren\xc3\xa9\x65"));
+}
+
+TEST(NormaliseSurnameTest, AccentedAndPlainSpellingsAgree) {
+  EXPECT_EQ(kPlain.Surname("Siobh\xc3\xa1n"), kPlain.Surname("SIOBHAN"));
+  EXPECT_EQ(kPlain.Surname("Zo\xc3\xab"), kPlain.Surname("Zoe"));
+}
+
+TEST(NormaliseSurnameTest, RemovesCaseApostrophesHyphensSpacesAndPunctuation) {
+  EXPECT_THAT(kPlain.Surname("O'Neill"), Optional(Eq("oneill")));
+  EXPECT_THAT(kPlain.Surname("O\xe2\x80\x99Neill"), Optional(Eq("oneill")));  // ’
+  EXPECT_THAT(kPlain.Surname("O`Neill"), Optional(Eq("oneill")));
+  EXPECT_THAT(kPlain.Surname("Smith-Jones"), Optional(Eq("smithjones")));
+  EXPECT_EQ(kPlain.Surname("Smith-Jones"), kPlain.Surname("Smith Jones"));
+  EXPECT_EQ(kPlain.Surname("Smith-Jones"), kPlain.Surname("  smith    JONES "));
+  EXPECT_EQ(kPlain.Surname("Smith-Jones"), kPlain.Surname("Smith\xe2\x80\x93Jones"));  // en dash
+  EXPECT_EQ(kPlain.Surname("Smith-Jones"), kPlain.Surname("Smith\xc2\xa0Jones"));      // NBSP
+  EXPECT_THAT(kPlain.Surname("St. John"), Optional(Eq("stjohn")));
+  EXPECT_THAT(kPlain.Surname("Mary-Ann (Annie)"), Optional(Eq("maryannannie")));
+}
+
+TEST(NormaliseSurnameTest, DigitsAreNotPartOfNames) {
+  EXPECT_THAT(kPlain.Surname("Smith2"), Optional(Eq("smith")));
+  EXPECT_EQ(kPlain.Surname("12345"), absl::nullopt);
+}
+
+TEST(NormaliseSurnameTest, MalformedUtf8IsSkippedSafely) {
+  EXPECT_THAT(kPlain.Surname("Zo\xc3"), Optional(Eq("zo")));
+  EXPECT_THAT(kPlain.Surname("Ab\xff\x63"), Optional(Eq("abc")));
+  EXPECT_EQ(kPlain.Surname("\xc3"), absl::nullopt);
+  EXPECT_EQ(kPlain.Surname("\xe2\x80"), absl::nullopt);
+}
+
+TEST(NormaliseSurnameTest, LettersOutsideLatinScriptAreDropped) {
+  EXPECT_EQ(kPlain.Surname("\xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd"), absl::nullopt);  // Иван
+  EXPECT_THAT(kPlain.Surname("\xd0\x98 Smith"), Optional(Eq("smith")));
+}
+
+TEST(NormaliseForenameTest, FirstGivenNameOnly) {
+  EXPECT_THAT(kPlain.Forename("John Paul"), Optional(Eq("john")));
+  EXPECT_THAT(kPlain.Forename("  JOHN   PAUL  "), Optional(Eq("john")));
+  EXPECT_THAT(kPlain.Forename("Mary-Ann"), Optional(Eq("mary")));
+  EXPECT_EQ(kPlain.Forename("Mary-Ann"), kPlain.Forename("Mary Ann"));
+  EXPECT_THAT(kPlain.Forename("D'Arcy James"), Optional(Eq("darcy")));
+  EXPECT_THAT(kPlain.Forename("J. R."), Optional(Eq("j")));  // an initial is still a name
+}
+
+// Every title, in either field, with or without a full stop.
+class TitleTest : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(TitleTest, IsDroppedFromTheStartOfEitherField) {
+  const std::string title = GetParam();
+  EXPECT_THAT(kPlain.Forename(title + " Anna Maria"), Optional(Eq("anna")));
+  EXPECT_THAT(kPlain.Forename(title + ". Anna"), Optional(Eq("anna")));
+  EXPECT_THAT(kPlain.Surname(title + " Smith"), Optional(Eq("smith")));
+  EXPECT_THAT(kPlain.Surname(title + ".Smith-Jones"), Optional(Eq("smithjones")));
+  // A field holding only a title holds no name.
+  EXPECT_EQ(kPlain.Forename(title), absl::nullopt);
+  EXPECT_EQ(kPlain.Surname(title + "."), absl::nullopt);
+}
+
+INSTANTIATE_TEST_SUITE_P(Titles, TitleTest,
+                         ::testing::Values("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Rev",
+                                           "Sir", "Dame", "Master", "MR", "dr", "Revd", "Professor",
+                                           "Doctor"));
+
+class SuffixTest : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(SuffixTest, IsDroppedFromTheEndOfEitherField) {
+  const std::string suffix = GetParam();
+  EXPECT_THAT(kPlain.Surname("Smith " + suffix), Optional(Eq("smith")));
+  EXPECT_THAT(kPlain.Surname("Smith, " + suffix + "."), Optional(Eq("smith")));
+  EXPECT_THAT(kPlain.Forename("John " + suffix), Optional(Eq("john")));
+  EXPECT_EQ(kPlain.Surname(suffix), absl::nullopt);
+}
+
+INSTANTIATE_TEST_SUITE_P(Suffixes, SuffixTest,
+                         ::testing::Values("Jr", "Jnr", "Sr", "Snr", "II", "III", "IV", "JNR"));
+
+TEST(NormaliseNameTest, TitlesAndSuffixesTogether) {
+  EXPECT_THAT(kPlain.Forename("Rev. Dr John Paul"), Optional(Eq("john")));
+  EXPECT_THAT(kPlain.Surname("Mr Smith Jnr III"), Optional(Eq("smith")));
+}
+
+TEST(NormaliseNameTest, TitleAndSuffixWordsInsideNamesAreKept) {
+  EXPECT_THAT(kPlain.Forename("Drew"), Optional(Eq("drew")));
+  EXPECT_THAT(kPlain.Forename("Missy"), Optional(Eq("missy")));
+  EXPECT_THAT(kPlain.Forename("Ivy"), Optional(Eq("ivy")));
+  EXPECT_THAT(kPlain.Surname("Masters"), Optional(Eq("masters")));
+  EXPECT_THAT(kPlain.Surname("Sirr"), Optional(Eq("sirr")));
+  // Only leading titles and trailing suffixes go.
+  EXPECT_THAT(kPlain.Surname("Jones Mr"), Optional(Eq("jonesmr")));
+  EXPECT_THAT(kPlain.Surname("Jr Smith"), Optional(Eq("jrsmith")));
+}
+
+TEST(NormaliseNameTest, NicknamesMapToTheCanonicalForename) {
+  const PersonNormaliser normaliser(RecipeWithNicknames());
+  EXPECT_THAT(normaliser.Forename("Bill"), Optional(Eq("william")));
+  EXPECT_THAT(normaliser.Forename("BILLY"), Optional(Eq("william")));
+  EXPECT_THAT(normaliser.Forename("Mr Will Henry"), Optional(Eq("william")));
+  EXPECT_THAT(normaliser.Forename("William"), Optional(Eq("william")));
+  EXPECT_THAT(normaliser.Forename("Peggy-Sue"), Optional(Eq("margaret")));
+  EXPECT_THAT(normaliser.Forename("Willow"), Optional(Eq("willow")));
+  // The table is for forenames only, and without a recipe there is none.
+  EXPECT_THAT(normaliser.Surname("Bill"), Optional(Eq("bill")));
+  EXPECT_THAT(kPlain.Forename("Bill"), Optional(Eq("bill")));
+}
+
+class PlaceholderNameTest : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(PlaceholderNameTest, IsMissingInEitherField) {
+  EXPECT_EQ(kPlain.Forename(GetParam()), absl::nullopt);
+  EXPECT_EQ(kPlain.Surname(GetParam()), absl::nullopt);
+}
+
+INSTANTIATE_TEST_SUITE_P(BuiltIn, PlaceholderNameTest,
+                         ::testing::Values("", "   ", "-", "?", "'", "--", "Unknown", "UNKNOWN",
+                                           "unknown ", "Unk", "N/A", "n/a", "NA", "None", "NULL",
+                                           "Not Known", "not-known", "NK", "n.k.", "Not Stated",
+                                           "NOT STATED", "Not Recorded", "TBC", "X", "XX", "xxx",
+                                           "Xxxx", "zzz", "aaaa", "No Name", "Baby", "Infant",
+                                           "Baby Boy", "Baby-Girl", "Anonymous", "Test",
+                                           "Mr Unknown", "Unknown Jr"));
+
+TEST(NormaliseNameTest, ForenameThatStartsWithAPlaceholderIsMissing) {
+  EXPECT_EQ(kPlain.Forename("Baby Jane"), absl::nullopt);
+  EXPECT_EQ(kPlain.Forename("Unknown Michael"), absl::nullopt);
 }
 
 TEST(NormaliseNameTest, RealNamesResemblingPlaceholdersSurvive) {
-  EXPECT_THAT(NormaliseName("Nana"), Optional(Eq("nana")));
-  EXPECT_THAT(NormaliseName("Noney"), Optional(Eq("noney")));
+  EXPECT_THAT(kPlain.Forename("Nana"), Optional(Eq("nana")));
+  EXPECT_THAT(kPlain.Surname("Noney"), Optional(Eq("noney")));
+  EXPECT_THAT(kPlain.Surname("Nunn"), Optional(Eq("nunn")));
+  EXPECT_THAT(kPlain.Surname("Babyface Unknowns"), Optional(Eq("babyfaceunknowns")));
+  EXPECT_THAT(kPlain.Forename("Xander"), Optional(Eq("xander")));
 }
 
-TEST(NormaliseNameTest, TruncatedUtf8IsIgnoredSafely) {
-  EXPECT_THAT(NormaliseName("Zo\xc3"), Optional(Eq("zo")));
-  EXPECT_EQ(NormaliseName("\xc3"), absl::nullopt);
-}
-
-// Valid NHS numbers with their modulus-11 check digits (weights 10..2).
-TEST(NhsNumberTest, KnownValidNumbers) {
-  EXPECT_TRUE(IsValidNhsNumber("9434765919"));
-  EXPECT_TRUE(IsValidNhsNumber("4010232137"));
-  EXPECT_TRUE(IsValidNhsNumber("4857773457"));
-}
-
-TEST(NhsNumberTest, WrongCheckDigitIsInvalid) {
-  EXPECT_FALSE(IsValidNhsNumber("9434765918"));
-  EXPECT_FALSE(IsValidNhsNumber("9434765910"));
-  EXPECT_FALSE(IsValidNhsNumber("4010232138"));
-}
-
-TEST(NhsNumberTest, CheckDigitOfTenIsAlwaysInvalid) {
-  // 943476596: weighted sum 309, 309 % 11 = 1, so the check value is 10 and no tenth digit fits.
-  for (char last = '0'; last <= '9'; ++last) {
-    std::string number = std::string("943476596") + last;
-    SCOPED_TRACE(number);
-    EXPECT_FALSE(IsValidNhsNumber(number));
-  }
-}
-
-TEST(NhsNumberTest, CheckValueElevenMeansCheckDigitZero) {
-  // 000000031: weighted sum 3*3 + 1*2 = 11, remainder 0, check value 11, so check digit 0.
-  EXPECT_TRUE(IsValidNhsNumber("0000000310"));
-  EXPECT_FALSE(IsValidNhsNumber("0000000311"));
-}
-
-TEST(NhsNumberTest, AllSameDigitPlaceholdersAreInvalid) {
-  // Each of these passes the checksum; they are still placeholders.
-  EXPECT_FALSE(IsValidNhsNumber("0000000000"));
-  EXPECT_FALSE(IsValidNhsNumber("1111111111"));
-  EXPECT_FALSE(IsValidNhsNumber("2222222222"));
-}
-
-TEST(NhsNumberTest, WrongLengthOrNonDigitsAreInvalid) {
-  EXPECT_FALSE(IsValidNhsNumber(""));
-  EXPECT_FALSE(IsValidNhsNumber("943476591"));
-  EXPECT_FALSE(IsValidNhsNumber("94347659190"));
-  EXPECT_FALSE(IsValidNhsNumber("943476591A"));
-  EXPECT_FALSE(IsValidNhsNumber("943 476 5919"));
-}
-
-TEST(NormaliseNhsNumberTest, AcceptsSpacesAndDashes) {
-  EXPECT_THAT(NormaliseNhsNumber("9434765919"), Optional(Eq("9434765919")));
-  EXPECT_THAT(NormaliseNhsNumber("943 476 5919"), Optional(Eq("9434765919")));
-  EXPECT_THAT(NormaliseNhsNumber("943-476-5919"), Optional(Eq("9434765919")));
-  EXPECT_THAT(NormaliseNhsNumber(" 943 - 476 - 5919 "), Optional(Eq("9434765919")));
-}
-
-TEST(NormaliseNhsNumberTest, RejectsLettersAndOtherSeparators) {
-  EXPECT_EQ(NormaliseNhsNumber("943476591A"), absl::nullopt);
-  EXPECT_EQ(NormaliseNhsNumber("NHS9434765919"), absl::nullopt);
-  EXPECT_EQ(NormaliseNhsNumber("943.476.5919"), absl::nullopt);
-  EXPECT_EQ(NormaliseNhsNumber("943/476/5919"), absl::nullopt);
-  EXPECT_EQ(NormaliseNhsNumber("9434765919\t"), absl::nullopt);
-}
-
-TEST(NormaliseNhsNumberTest, RejectsInvalidAndMissing) {
-  EXPECT_EQ(NormaliseNhsNumber(""), absl::nullopt);
-  EXPECT_EQ(NormaliseNhsNumber("   "), absl::nullopt);
-  EXPECT_EQ(NormaliseNhsNumber("9434765918"), absl::nullopt);
-  EXPECT_EQ(NormaliseNhsNumber("111 111 1111"), absl::nullopt);
-  EXPECT_EQ(NormaliseNhsNumber("9434765969"), absl::nullopt);
-  EXPECT_EQ(NormaliseNhsNumber("94347659199"), absl::nullopt);
-}
-
-TEST(NormaliseSexTest, MapsCommonCodings) {
-  for (const char* male : {"M", "m", "Male", "MALE", " male "}) {
-    EXPECT_THAT(NormaliseSex(male), Optional(Eq("m"))) << male;
-  }
-  for (const char* female : {"F", "f", "Female", "FEMALE", "\tfemale"}) {
-    EXPECT_THAT(NormaliseSex(female), Optional(Eq("f"))) << female;
-  }
-}
-
-TEST(NormaliseSexTest, AnythingElseIsMissing) {
-  for (const char* other : {"", " ", "U", "X", "unknown", "9", "mf", "ma", "fem", "1"}) {
-    EXPECT_EQ(NormaliseSex(other), absl::nullopt) << other;
-  }
-}
-
-TEST(NormaliseDateOfBirthTest, FormatsAsYyyymmdd) {
-  EXPECT_THAT(NormaliseDateOfBirth(absl::CivilDay(1990, 3, 12)), Optional(Eq("19900312")));
-  EXPECT_THAT(NormaliseDateOfBirth(absl::CivilDay(2008, 12, 1)), Optional(Eq("20081201")));
-  EXPECT_THAT(NormaliseDateOfBirth(absl::CivilDay(1901, 1, 1)), Optional(Eq("19010101")));
-}
-
-TEST(NormaliseDateOfBirthTest, PlaceholderDatesAreMissing) {
-  EXPECT_EQ(NormaliseDateOfBirth(absl::CivilDay(1900, 1, 1)), absl::nullopt);
-  EXPECT_EQ(NormaliseDateOfBirth(absl::CivilDay(1899, 12, 31)), absl::nullopt);
-  EXPECT_EQ(NormaliseDateOfBirth(absl::CivilDay(1800, 1, 1)), absl::nullopt);
-}
-
-TEST(AgeAtEventTest, CountsWholeYearsAroundTheBirthday) {
-  const absl::CivilDay birth(2000, 6, 15);
-  EXPECT_THAT(AgeAtEvent(birth, absl::CivilDay(2010, 6, 14)), Optional(9));
-  EXPECT_THAT(AgeAtEvent(birth, absl::CivilDay(2010, 6, 15)), Optional(10));
-  EXPECT_THAT(AgeAtEvent(birth, absl::CivilDay(2010, 6, 16)), Optional(10));
-  EXPECT_THAT(AgeAtEvent(birth, absl::CivilDay(2010, 5, 31)), Optional(9));
-  EXPECT_THAT(AgeAtEvent(birth, absl::CivilDay(2010, 7, 1)), Optional(10));
-  EXPECT_THAT(AgeAtEvent(birth, absl::CivilDay(2010, 12, 31)), Optional(10));
-  EXPECT_THAT(AgeAtEvent(birth, absl::CivilDay(2011, 1, 1)), Optional(10));
-}
-
-TEST(AgeAtEventTest, LeapDayBirthdays) {
-  const absl::CivilDay birth(2004, 2, 29);
-  EXPECT_THAT(AgeAtEvent(birth, absl::CivilDay(2004, 2, 29)), Optional(0));
-  EXPECT_THAT(AgeAtEvent(birth, absl::CivilDay(2005, 2, 28)), Optional(0));
-  // In a common year the birthday is taken as 1 March (UK convention).
-  EXPECT_THAT(AgeAtEvent(birth, absl::CivilDay(2005, 3, 1)), Optional(1));
-  EXPECT_THAT(AgeAtEvent(birth, absl::CivilDay(2008, 2, 28)), Optional(3));
-  EXPECT_THAT(AgeAtEvent(birth, absl::CivilDay(2008, 2, 29)), Optional(4));
-  EXPECT_THAT(AgeAtEvent(birth, absl::CivilDay(2022, 2, 28)), Optional(17));
-  EXPECT_THAT(AgeAtEvent(birth, absl::CivilDay(2022, 3, 1)), Optional(18));
-}
-
-TEST(AgeAtEventTest, EventOnTheDayOfBirthIsZero) {
-  EXPECT_THAT(AgeAtEvent(absl::CivilDay(2020, 1, 1), absl::CivilDay(2020, 1, 1)), Optional(0));
-  EXPECT_THAT(AgeAtEvent(absl::CivilDay(2019, 12, 31), absl::CivilDay(2020, 1, 1)), Optional(0));
-}
-
-TEST(AgeAtEventTest, ImpossibleAgesAreMissing) {
-  EXPECT_EQ(AgeAtEvent(absl::CivilDay(2020, 1, 2), absl::CivilDay(2020, 1, 1)), absl::nullopt);
-  EXPECT_EQ(AgeAtEvent(absl::CivilDay(2021, 1, 1), absl::CivilDay(2020, 6, 1)), absl::nullopt);
-  EXPECT_THAT(AgeAtEvent(absl::CivilDay(1900, 6, 1), absl::CivilDay(2020, 6, 1)), Optional(120));
-  EXPECT_EQ(AgeAtEvent(absl::CivilDay(1900, 5, 31), absl::CivilDay(2021, 6, 1)), absl::nullopt);
-}
-
-TEST(AgeBandTest, Edges) {
-  EXPECT_EQ(AgeBand(0), "0-9");
-  EXPECT_EQ(AgeBand(9), "0-9");
-  EXPECT_EQ(AgeBand(10), "10-17");
-  EXPECT_EQ(AgeBand(17), "10-17");
-  EXPECT_EQ(AgeBand(18), "18-24");
-  EXPECT_EQ(AgeBand(24), "18-24");
-  EXPECT_EQ(AgeBand(25), "25-34");
-  EXPECT_EQ(AgeBand(34), "25-34");
-  EXPECT_EQ(AgeBand(35), "35-44");
-  EXPECT_EQ(AgeBand(44), "35-44");
-  EXPECT_EQ(AgeBand(45), "45-54");
-  EXPECT_EQ(AgeBand(54), "45-54");
-  EXPECT_EQ(AgeBand(55), "55-64");
-  EXPECT_EQ(AgeBand(64), "55-64");
-  EXPECT_EQ(AgeBand(65), "65+");
-  EXPECT_EQ(AgeBand(120), "65+");
+TEST(NormaliseNameTest, RecipePlaceholderValuesAreMissingToo) {
+  v1::LinkageRecipe recipe;
+  recipe.add_placeholder_values("Not Given");
+  recipe.add_placeholder_values("PERSON");
+  const PersonNormaliser normaliser(recipe);
+  EXPECT_EQ(normaliser.Forename("not-given"), absl::nullopt);
+  EXPECT_EQ(normaliser.Surname("NOT GIVEN"), absl::nullopt);
+  EXPECT_EQ(normaliser.Surname("Person"), absl::nullopt);
+  EXPECT_THAT(kPlain.Surname("Person"), Optional(Eq("person")));
+  EXPECT_THAT(normaliser.Surname("Persons"), Optional(Eq("persons")));
 }
 
 }  // namespace

@@ -3,16 +3,22 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/crypto/hash.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace confide::agent {
 namespace {
 
+using ::confide::testing::IsOk;
+using ::confide::testing::StatusIs;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::MatchesRegex;
+using ::testing::Not;
 using ::testing::SizeIs;
 
 const std::string kKey(32, '\x42');
@@ -229,6 +235,111 @@ TEST(PseudonymiserTest, EveryTokenCarriesTheKeyVersion) {
   ASSERT_THAT(tokens, SizeIs(2));
   EXPECT_EQ(tokens[0].key_version(), "2027-3");
   EXPECT_EQ(tokens[1].key_version(), "2027-3");
+}
+
+TEST(PseudonymiserTest, SwappedForenameAndSurnameGiveTheSameToken) {
+  Pseudonymiser pseudonymiser(kKey, "2026-1", ExampleRecipe());
+  PersonElements swapped = FullPerson();
+  swapped[v1::FORENAME] = "oneill";
+  swapped[v1::SURNAME] = "siobhan";
+  std::vector<v1::MatchToken> right = pseudonymiser.Tokens(FullPerson());
+  std::vector<v1::MatchToken> wrong = pseudonymiser.Tokens(swapped);
+  ASSERT_THAT(right, SizeIs(2));
+  ASSERT_THAT(wrong, SizeIs(2));
+  EXPECT_EQ(right[1].key_id(), "name_dob_sex");
+  EXPECT_EQ(right[1].token(), wrong[1].token());
+  // The names are taken in sorted order: "oneill" before "siobhan".
+  EXPECT_EQ(right[1].token(),
+            crypto::HmacSha256(kKey, absl::StrCat("name_dob_sex", std::string(1, '\0'),
+                                                  "oneill|siobhan|19900312|f")));
+}
+
+TEST(PseudonymiserTest, OnlyKeysWithBothNamesSortThem) {
+  v1::LinkageRecipe recipe;
+  *recipe.add_match_keys() = Key("forename_dob", {v1::FORENAME, v1::DATE_OF_BIRTH});
+  Pseudonymiser pseudonymiser(kKey, "2026-1", recipe);
+  PersonElements swapped = FullPerson();
+  swapped[v1::FORENAME] = "oneill";
+  swapped[v1::SURNAME] = "siobhan";
+  EXPECT_NE(TokenBytes(pseudonymiser.Tokens(FullPerson())),
+            TokenBytes(pseudonymiser.Tokens(swapped)));
+}
+
+TEST(PseudonymiserTest, DerivedElementsAreComputedFromTheNormalisedOnes) {
+  v1::LinkageRecipe recipe;
+  *recipe.add_match_keys() =
+      Key("phonetic", {v1::SURNAME_PHONETIC, v1::FORENAME_INITIAL, v1::BIRTH_YEAR});
+  *recipe.add_match_keys() = Key("district", {v1::POSTCODE_DISTRICT_OF_PERSON});
+  Pseudonymiser pseudonymiser(kKey, "2026-1", recipe);
+  std::vector<v1::MatchToken> tokens = pseudonymiser.Tokens(FullPerson());
+  ASSERT_THAT(tokens, SizeIs(1));  // no postcode, so no district key
+  EXPECT_EQ(
+      tokens[0].token(),
+      crypto::HmacSha256(kKey, absl::StrCat("phonetic", std::string(1, '\0'), "o540|s|1990")));
+  PersonElements with_postcode = FullPerson();
+  with_postcode[v1::POSTCODE] = "L81AB";
+  tokens = pseudonymiser.Tokens(with_postcode);
+  ASSERT_THAT(tokens, SizeIs(2));
+  EXPECT_EQ(tokens[1].token(),
+            crypto::HmacSha256(kKey, absl::StrCat("district", std::string(1, '\0'), "l8")));
+}
+
+LinkageKeys TwoVersions() { return LinkageKeys{{{"2026-1", kKey}, {"2026-2", kOtherKey}}, ""}; }
+
+TEST(PseudonymiserTest, DuringARotationEveryKeyHasATokenUnderBothVersions) {
+  CONFIDE_ASSERT_OK_AND_ASSIGN(std::unique_ptr<Pseudonymiser> rotating,
+                               Pseudonymiser::Create(TwoVersions(), ExampleRecipe()));
+  Pseudonymiser old_only(kKey, "2026-1", ExampleRecipe());
+  Pseudonymiser new_only(kOtherKey, "2026-2", ExampleRecipe());
+  std::vector<v1::MatchToken> tokens = rotating->Tokens(FullPerson());
+  ASSERT_THAT(tokens, SizeIs(4));
+  std::vector<v1::MatchToken> expected = old_only.Tokens(FullPerson());
+  for (v1::MatchToken& token : new_only.Tokens(FullPerson())) {
+    expected.push_back(token);
+  }
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    EXPECT_EQ(tokens[i].key_id(), expected[i].key_id());
+    EXPECT_EQ(tokens[i].key_version(), expected[i].key_version());
+    EXPECT_EQ(tokens[i].token(), expected[i].token());
+  }
+  EXPECT_NE(tokens[0].token(), tokens[2].token());
+  // Record ids do not change when the next version is added.
+  EXPECT_EQ(rotating->RecordId("police_crime", "CR/1"), old_only.RecordId("police_crime", "CR/1"));
+}
+
+TEST(PseudonymiserTest, PinnedRecordIdKeyKeepsRecordIdsAcrossTheRotation) {
+  Pseudonymiser before(kKey, "2026-1", ExampleRecipe());
+  // After the rotation only the new key is left; the pinned key is the one derived from the old.
+  CONFIDE_ASSERT_OK_AND_ASSIGN(
+      std::unique_ptr<Pseudonymiser> after,
+      Pseudonymiser::Create(LinkageKeys{{{"2026-2", kOtherKey}}, DeriveRecordIdKey(kKey)},
+                            ExampleRecipe()));
+  EXPECT_EQ(after->RecordId("police_crime", "CR/1"), before.RecordId("police_crime", "CR/1"));
+  EXPECT_EQ(after->BatchId("police_crime", "x"), before.BatchId("police_crime", "x"));
+  Pseudonymiser unpinned(kOtherKey, "2026-2", ExampleRecipe());
+  EXPECT_NE(unpinned.RecordId("police_crime", "CR/1"), before.RecordId("police_crime", "CR/1"));
+  // The derivation docs/operator-guide.md gives the key custodian (HMAC-SHA256 of a fixed label),
+  // checked against a value computed outside the project.
+  EXPECT_EQ(DeriveRecordIdKey(kKey), crypto::HmacSha256(kKey, "confide-record-id-key-v1"));
+  EXPECT_EQ(absl::BytesToHexString(DeriveRecordIdKey(std::string(32, '\x5a'))),
+            "e9ee95f31c8a577485348dfd28a0e11a2d945c5944b928dff2b86aa4c9ab0a36");
+}
+
+TEST(PseudonymiserTest, RefusesTheSameVersionTwiceOrTheSameKeyUnderTwoVersions) {
+  EXPECT_THAT(Pseudonymiser::Create(LinkageKeys{{{"2026-1", kKey}, {"2026-1", kOtherKey}}, ""},
+                                    ExampleRecipe()),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("version '2026-1' is configured twice")));
+  absl::StatusOr<std::unique_ptr<Pseudonymiser>> same_key =
+      Pseudonymiser::Create(LinkageKeys{{{"2026-1", kKey}, {"2026-2", kKey}}, ""}, ExampleRecipe());
+  EXPECT_THAT(same_key, StatusIs(absl::StatusCode::kInvalidArgument,
+                                 HasSubstr("'2026-1' and '2026-2' hold the same key")));
+  EXPECT_THAT(same_key.status().message(), Not(HasSubstr(kKey)));
+  EXPECT_THAT(Pseudonymiser::Create(LinkageKeys{}, ExampleRecipe()),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(Pseudonymiser::Create(LinkageKeys{{{"", kKey}}, ""}, ExampleRecipe()),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(Pseudonymiser::Create(TwoVersions(), ExampleRecipe()), IsOk());
 }
 
 }  // namespace

@@ -43,7 +43,7 @@ const std::string kLinkageKey(32, '\x5a');
 const std::vector<std::string> kHeader = {
     "Victim Forename", "Victim Surname", "Victim DOB",     "Victim Sex",     "Crime Reference",
     "Offence Code",    "Offence Group",  "Committed Date", "Committed Time", "Location Postcode",
-    "Knife Flag",      "Firearm Flag",   "Domestic Flag"};
+    "Knife Flag",      "Firearm Flag",   "Domestic Flag",  "Victim Postcode"};
 // Positions in kHeader.
 enum Column {
   kForename,
@@ -59,6 +59,7 @@ enum Column {
   kKnife,
   kFirearm,
   kDomestic,
+  kVictimPostcode,
   kColumns
 };
 
@@ -78,6 +79,7 @@ std::vector<std::string> GoodFields() {
   fields[kKnife] = "Y";
   fields[kFirearm] = "N";
   fields[kDomestic] = "no";
+  fields[kVictimPostcode] = "L17 2AB";
   return fields;
 }
 
@@ -110,6 +112,16 @@ class RecordBuilderTest : public ::testing::Test {
     ASSERT_EQ(agent.datasets_size(), 1);
     mapping_ = agent.datasets(0);
     ASSERT_EQ(mapping_.dataset(), "police_crime");
+    // The victim's home postcode feeds the name_yob_district key; map it whatever the demo does.
+    bool postcode_mapped = false;
+    for (const v1::ColumnMapping& column : mapping_.columns()) {
+      postcode_mapped = postcode_mapped || column.field() == "victim_postcode";
+    }
+    if (!postcode_mapped) {
+      v1::ColumnMapping* column = mapping_.add_columns();
+      column->set_field("victim_postcode");
+      column->set_column("Victim Postcode");
+    }
     pseudonymiser_ = std::make_unique<Pseudonymiser>(kLinkageKey, "2026-1", policy_.linkage());
   }
 
@@ -313,15 +325,20 @@ TEST_F(RecordBuilderTest, RecordIdAndTokensArePseudonymsOfNormalisedValues) {
   std::vector<RowProblem> problems;
   ASSERT_TRUE(builder->Build(Row(GoodFields()), *pseudonymiser_, &record, &problems));
   EXPECT_EQ(record.record_id(), pseudonymiser_->RecordId("police_crime", "CR/2026/000123"));
-  ASSERT_THAT(record.tokens(), SizeIs(1));  // police_crime carries no NHS number
-  EXPECT_EQ(record.tokens(0).key_id(), "name_dob_sex");
-  EXPECT_EQ(record.tokens(0).key_version(), "2026-1");
+  // police_crime carries no NHS number: every key but "nhs".
   std::vector<v1::MatchToken> expected = pseudonymiser_->Tokens({{v1::FORENAME, "siobhan"},
                                                                  {v1::SURNAME, "oneill"},
                                                                  {v1::DATE_OF_BIRTH, "19900312"},
-                                                                 {v1::SEX, "f"}});
-  ASSERT_THAT(expected, SizeIs(1));
-  EXPECT_EQ(record.tokens(0).token(), expected[0].token());
+                                                                 {v1::SEX, "f"},
+                                                                 {v1::POSTCODE, "L172AB"}});
+  ASSERT_THAT(expected, SizeIs(4));
+  ASSERT_THAT(record.tokens(), SizeIs(4));
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(record.tokens(i).key_id(), expected[i].key_id());
+    EXPECT_EQ(record.tokens(i).key_version(), "2026-1");
+    EXPECT_EQ(record.tokens(i).token(), expected[i].token());
+  }
+  EXPECT_EQ(record.tokens(0).key_id(), "name_dob_sex");
 
   // A differently written but equivalent row yields the same token.
   std::vector<std::string> variant = GoodFields();
@@ -331,8 +348,10 @@ TEST_F(RecordBuilderTest, RecordIdAndTokensArePseudonymsOfNormalisedValues) {
   v1::WireRecord other;
   ASSERT_TRUE(builder->Build(Row(variant), *pseudonymiser_, &other, &problems))
       << Describe(problems);
-  ASSERT_THAT(other.tokens(), SizeIs(1));
-  EXPECT_EQ(other.tokens(0).token(), record.tokens(0).token());
+  ASSERT_THAT(other.tokens(), SizeIs(4));
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(other.tokens(i).token(), record.tokens(i).token());
+  }
 }
 
 TEST_F(RecordBuilderTest, NoDirectIdentifierValueAppearsInTheWireRecord) {
@@ -343,14 +362,14 @@ TEST_F(RecordBuilderTest, NoDirectIdentifierValueAppearsInTheWireRecord) {
   ASSERT_TRUE(builder->Build(Row(GoodFields()), *pseudonymiser_, &record, &problems));
   std::string wire = record.SerializeAsString();
   std::string text = record.DebugString();
-  for (const char* identifier :
-       {"Siobh", "siobhan", "SIOBHAN", "O'Neill", "oneill", "Neill", "L8 1AB", "L81AB", "8 1AB",
-        "1AB", "12/03/1990", "19900312", "1990-03-12", "CR/2026/000123", "000123"}) {
+  for (const char* identifier : {"Siobh", "siobhan", "SIOBHAN", "O'Neill", "oneill", "Neill",
+                                 "L8 1AB", "L81AB", "8 1AB", "1AB", "12/03/1990", "19900312",
+                                 "1990-03-12", "CR/2026/000123", "000123", "L17 2AB", "L172AB"}) {
     EXPECT_EQ(wire.find(identifier), std::string::npos) << identifier;
     EXPECT_EQ(text.find(identifier), std::string::npos) << identifier;
   }
   for (const char* field : {"victim_forename", "victim_surname", "victim_dob", "crime_reference",
-                            "location_postcode", "committed_at"}) {
+                            "location_postcode", "committed_at", "victim_postcode"}) {
     EXPECT_THAT(record.values(), Not(Contains(Key(field))));
   }
 }
@@ -393,7 +412,7 @@ TEST_F(RecordBuilderTest, ShortRowTreatsMissingTrailingColumnsAsEmpty) {
   std::unique_ptr<RecordBuilder> builder = MakeBuilder();
   ASSERT_NE(builder, nullptr);
   std::vector<std::string> fields = GoodFields();
-  fields.resize(kPostcode);  // Location Postcode and the three flags are absent
+  fields.resize(kPostcode);  // Location Postcode, the three flags and the victim postcode
   v1::WireRecord record;
   std::vector<RowProblem> problems;
   ASSERT_TRUE(builder->Build(Row(fields), *pseudonymiser_, &record, &problems))
@@ -458,7 +477,7 @@ TEST_F(RecordBuilderTest, TooManyFieldsIsAWholeRowProblem) {
   std::vector<std::string> fields = GoodFields();
   fields.push_back("Siobhan O'Neill, 12 Any Street");
   std::vector<RowProblem> problems = Problems(fields);
-  EXPECT_THAT(problems, Contains(ProblemIs("", "row has 14 fields but the header has 13")))
+  EXPECT_THAT(problems, Contains(ProblemIs("", "row has 15 fields but the header has 14")))
       << Describe(problems);
   for (const RowProblem& problem : problems) {
     EXPECT_THAT(problem.reason, Not(HasSubstr("Any Street")));

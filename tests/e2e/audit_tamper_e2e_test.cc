@@ -1,7 +1,8 @@
 // The audit log's tamper evidence end to end, with the real hub and CLI: an IG officer exports
 // the log with its signed tree head and verifies it offline; edits to the export are pinpointed;
 // an audit event edited inside RocksDB stops the hub from starting; and a whole-store rollback
-// to an earlier copy is caught by the head the IG CLI remembered.
+// to an earlier copy is caught both by the CLI's witness check and, offline, by the head the
+// verifier remembered.
 
 #include <filesystem>
 #include <memory>
@@ -149,6 +150,16 @@ TEST_F(AuditTamperE2eTest, WholeStoreRollbackIsCaughtByTheRememberedHead) {
   std::filesystem::copy(Path("snapshot"), Path("hub-data"),
                         std::filesystem::copy_options::recursive);
   StartHub();
+  // The CLI witnesses the hub before exporting, so the rollback is refused at once...
+  CommandResult witnessed = Export("refused.jsonl");
+  EXPECT_EQ(witnessed.exit_code, 5) << witnessed.out << witnessed.err;
+  EXPECT_THAT(witnessed.out, HasSubstr("AUDIT LOG WITNESS CHECK FAILED"));
+  EXPECT_THAT(witnessed.out, HasSubstr("rolled back"));
+  // ...and an export made by an IG officer whose CLI never saw the longer history is caught
+  // offline by the head remembered from the earlier verification.
+  WriteFileOrDie(Path("ig.textpb"),
+                 absl::StrCat(ReadFileOrDie(Path("ig.textpb")),
+                              "\naudit_witness_state_file: \"fresh-witness.json\"\n"));
   CommandResult exported = Export("rolled-back.jsonl");
   ASSERT_EQ(exported.exit_code, 0) << exported.err;
   CommandResult verified = Verify("rolled-back.jsonl");

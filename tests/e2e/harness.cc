@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -106,6 +107,30 @@ CommandResult RunShell(const std::string& script, const std::string& cwd) {
   return RunCommand({"/bin/bash", "-c", script}, cwd);
 }
 
+std::string FindAnyNeedle(const std::string& haystack, const std::set<std::string>& needles) {
+  constexpr size_t kPrefix = 5;
+  absl::flat_hash_map<std::string, std::vector<const std::string*>> by_prefix;
+  for (const std::string& needle : needles) {
+    if (needle.size() >= kPrefix) {
+      by_prefix[needle.substr(0, kPrefix)].push_back(&needle);
+    }
+  }
+  std::string window;
+  for (size_t at = 0; at + kPrefix <= haystack.size(); ++at) {
+    window.assign(haystack, at, kPrefix);
+    auto found = by_prefix.find(window);
+    if (found == by_prefix.end()) {
+      continue;
+    }
+    for (const std::string* needle : found->second) {
+      if (haystack.compare(at, needle->size(), *needle) == 0) {
+        return *needle;
+      }
+    }
+  }
+  return "";
+}
+
 void MakeRunDir(const std::string& dir) {
   CommandResult made = RunCommand({SourceDir() + "/deploy/demo/make-run-dir", dir});
   if (made.exit_code != 0) {
@@ -135,7 +160,9 @@ absl::Status HubProcess::Start(const std::string& dir, const std::string& config
   log_path_ = dir + "/hub.log";
   std::string port_file = dir + "/hub.port";
   unlink(port_file.c_str());
-  pid_ = Spawn({BinDir() + "/confide-hub", "--config", config}, dir, dir + "/hub.out", log_path_);
+  std::vector<std::string> argv = launcher_;
+  argv.insert(argv.end(), {BinDir() + "/confide-hub", "--config", config});
+  pid_ = Spawn(argv, dir, dir + "/hub.out", log_path_);
   for (int i = 0; i < 600; ++i) {
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {

@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,11 @@ CommandResult RunShell(const std::string& script, const std::string& cwd = "");
 std::string ReadFileOrDie(const std::string& path);
 void WriteFileOrDie(const std::string& path, const std::string& contents);
 
+// The first of `needles` (each at least 5 bytes) that occurs in `haystack`, or "" if none does.
+// One pass over the haystack, so scanning megabytes of hub files for tens of thousands of
+// identifiers stays fast.
+std::string FindAnyNeedle(const std::string& haystack, const std::set<std::string>& needles);
+
 // A run directory made by deploy/demo/make-run-dir: PKI, keys, policy and configs.
 void MakeRunDir(const std::string& dir);
 
@@ -62,9 +68,14 @@ class HubProcess {
   void Kill();
   void Signal(int signal_number);
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   std::string log() const;
+  // Runs the hub through a launcher that execs it (same pid), e.g. {"fiu-run", "-x", ...} to
+  // inject I/O faults. Set before Start.
+  void set_launcher(std::vector<std::string> launcher) { launcher_ = std::move(launcher); }
 
  private:
+  std::vector<std::string> launcher_;
   pid_t pid_ = -1;
   int port_ = 0;
   std::string dir_;

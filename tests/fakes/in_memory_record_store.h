@@ -96,6 +96,9 @@ class InMemoryRecordStore final : public hub::RecordStore,
       }
     }
     result.records_removed = static_cast<int64_t>(doomed.size());
+    for (const auto& key : doomed) {
+      result.removed_record_ids.push_back(std::get<2>(key));
+    }
     std::vector<std::pair<std::string, std::string>> doomed_batches;
     for (const std::string& batch_id : batches) {
       auto it = batches_.find({write.agency, batch_id});
@@ -130,6 +133,9 @@ class InMemoryRecordStore final : public hub::RecordStore,
     }
     hub::PurgeResult result;
     result.records_purged = static_cast<int64_t>(doomed.size());
+    for (const RecordKey& key : doomed) {
+      result.purged_records.emplace_back(std::get<1>(key), std::get<2>(key));
+    }
     if (doomed.empty()) {
       return result;
     }

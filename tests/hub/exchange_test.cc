@@ -3,9 +3,11 @@
 
 #include "hub/exchange.h"
 
+#include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,7 @@ using ::confide::testing::FakeClock;
 using ::confide::testing::InMemoryRecordStore;
 using ::confide::testing::IsOk;
 using ::confide::testing::StatusIs;
+using ::testing::AllOf;
 using ::testing::ContainsRegex;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -45,6 +48,7 @@ constexpr char kYouthAnalyst[] = "confide://user/analyst/j.smith";
 constexpr char kIg[] = "confide://user/ig/r.patel";
 constexpr char kSvd[] = "svd-merseyside-2026";
 constexpr char kPurpose[] = "hotspot analysis";
+constexpr char kKeyVersion[] = "2026-1";  // the example policy's linkage key version
 constexpr char kSecret[] = "hub-secret-0123456789abcdef0123456789abcdef";
 // A value planted in bad input: it must never come back in an error or an audit event.
 constexpr char kPlanted[] = "Zebedee";
@@ -67,6 +71,22 @@ std::shared_ptr<const policy::Policy> LoadPolicy(absl::string_view text = "") {
   return loaded.value_or(nullptr);
 }
 
+std::string PolicyText() {
+  std::ifstream in(kPolicyPath);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The example policy in the middle of a linkage key rotation: both versions accepted.
+std::shared_ptr<const policy::Policy> RotationPolicy() {
+  std::string text = PolicyText();
+  const std::string listed = "key_versions: [\"2026-1\"]";
+  EXPECT_NE(text.find(listed), std::string::npos);
+  text.replace(text.find(listed), listed.size(), "key_versions: [\"2026-1\", \"2027-1\"]");
+  return LoadPolicy(text);
+}
+
 std::string WireToken(int person) { return crypto::Sha256(absl::StrCat("person-", person)); }
 
 v1::WireRecord PoliceRecord(int n, absl::string_view district, bool knife = false) {
@@ -81,7 +101,7 @@ v1::WireRecord PoliceRecord(int n, absl::string_view district, bool knife = fals
   values["district"] = std::string(district);
   v1::MatchToken* token = record.add_tokens();
   token->set_key_id("name_dob_sex");
-  token->set_key_version("v1");
+  token->set_key_version(kKeyVersion);
   token->set_token(WireToken(n));
   return record;
 }
@@ -343,6 +363,9 @@ TEST_F(ExchangeTest, MalformedBatchesAreRejectedAuditedAndNotEchoed) {
        token([&](v1::MatchToken& t) { t.set_token(planted + std::string(26, 't')); })},
       {"unknown key id", token([&](v1::MatchToken& t) { t.set_key_id(planted + "-key"); })},
       {"missing key version", token([](v1::MatchToken& t) { t.set_key_version(""); })},
+      {"key version not accepted", token([&](v1::MatchToken& t) { t.set_key_version(planted); })},
+      {"two tokens for one key and version",
+       [](v1::Batch& b) { *b.mutable_records(1)->add_tokens() = b.records(0).tokens(0); }},
   };
   for (const Malformed& c : cases) {
     SCOPED_TRACE(c.name);
@@ -366,6 +389,33 @@ TEST_F(ExchangeTest, MalformedBatchesAreRejectedAuditedAndNotEchoed) {
   hub_.ExpectNowhere(kPlanted);
 }
 
+TEST_F(ExchangeTest, TokensUnderAKeyVersionThePolicyDoesNotListAreRefused) {
+  v1::Batch batch = hub_.PoliceBatch("old-key", {{"L8", 3}});
+  batch.mutable_records(2)->mutable_tokens(0)->set_key_version("2025-1");
+  absl::StatusOr<v1::PushAck> ack = hub_.exchange.Push(Id(kPoliceAgent), batch);
+  EXPECT_THAT(ack, StatusIs(absl::StatusCode::kInvalidArgument,
+                            AllOf(HasSubstr("record 2: the token for match key 'name_dob_sex'"),
+                                  HasSubstr("(accepted: 2026-1)"), Not(HasSubstr("2025-1")))));
+  EXPECT_EQ(hub_.LastEvent().rule(), "ingest.invalid-batch");
+  EXPECT_EQ(hub_.store.record_count(), 0u);
+
+  // During a rotation both versions are listed, and tokens under either are stored.
+  hub_.exchange.ReplacePolicy(RotationPolicy());
+  batch.mutable_records(2)->mutable_tokens(0)->set_key_version("2027-1");
+  EXPECT_THAT(hub_.exchange.Push(Id(kPoliceAgent), batch), IsOk());
+  EXPECT_EQ(hub_.store.record_count(), 3u);
+
+  // A recipe that lists no versions accepts any.
+  std::string text = PolicyText();
+  const std::string listed = "key_versions: [\"2026-1\"]";
+  ASSERT_NE(text.find(listed), std::string::npos);
+  text.erase(text.find(listed), listed.size());
+  hub_.exchange.ReplacePolicy(LoadPolicy(text));
+  v1::Batch any = hub_.PoliceBatch("any-key", {{"L8", 1}});
+  any.mutable_records(0)->mutable_tokens(0)->set_key_version("2030-7");
+  EXPECT_THAT(hub_.exchange.Push(Id(kPoliceAgent), any), IsOk());
+}
+
 TEST_F(ExchangeTest, BatchAtTheRecordLimitIsAccepted) {
   Hub small(policy_, kSecret, ExchangeOptions{.max_batch_records = 4});
   EXPECT_THAT(small.PushPolice("four", {{"L8", 4}}), IsOk());
@@ -379,7 +429,7 @@ TEST_F(ExchangeTest, TokensAtRestAreRekeyedDeterministicallyPerHubSecret) {
   // The same wire token and key version under two match keys.
   v1::MatchToken* nhs = batch.mutable_records(0)->add_tokens();
   nhs->set_key_id("nhs");
-  nhs->set_key_version("v1");
+  nhs->set_key_version(kKeyVersion);
   nhs->set_token(batch.records(0).tokens(0).token());
   ASSERT_THAT(hub_.exchange.Push(Id(kPoliceAgent), batch), IsOk());
 
@@ -393,19 +443,20 @@ TEST_F(ExchangeTest, TokensAtRestAreRekeyedDeterministicallyPerHubSecret) {
   std::vector<v1::MatchToken> at_rest = stored_tokens(hub_);
   ASSERT_THAT(at_rest, SizeIs(3));
   EXPECT_EQ(at_rest[0].key_id(), "name_dob_sex");
-  EXPECT_EQ(at_rest[0].key_version(), "v1");
+  EXPECT_EQ(at_rest[0].key_version(), kKeyVersion);
   EXPECT_EQ(at_rest[1].key_id(), "nhs");
-  EXPECT_EQ(at_rest[1].key_version(), "v1");
+  EXPECT_EQ(at_rest[1].key_version(), kKeyVersion);
   for (const v1::MatchToken& token : at_rest) {
     EXPECT_EQ(token.token().size(), 32u);
   }
   EXPECT_NE(at_rest[0].token(), at_rest[1].token()) << "tokens are re-keyed per match key";
   EXPECT_NE(at_rest[0].token(), at_rest[2].token());
-  // A new key version re-keys differently too.
+  // A new key version (during a rotation, when the policy lists both) re-keys differently too.
+  hub_.exchange.ReplacePolicy(RotationPolicy());
   v1::Batch rotated = hub_.PoliceBatch("rotated", {});
   *rotated.add_records() = batch.records(0);
   rotated.mutable_records(0)->set_record_id("record-rotated-0001");
-  rotated.mutable_records(0)->mutable_tokens(1)->set_key_version("v2");
+  rotated.mutable_records(0)->mutable_tokens(1)->set_key_version("2027-1");
   ASSERT_THAT(hub_.exchange.Push(Id(kPoliceAgent), rotated), IsOk());
   std::vector<v1::MatchToken> all = stored_tokens(hub_);
   ASSERT_THAT(all, SizeIs(5));
@@ -746,7 +797,10 @@ TEST_F(ExchangeTest, GetDatasetOnlyForContributors) {
   CONFIDE_ASSERT_OK_AND_ASSIGN(v1::GetDatasetResponse response,
                                hub_.exchange.GetDataset(Id(kPoliceAgent), request));
   EXPECT_EQ(response.dataset().id(), "police_crime");
-  EXPECT_THAT(response.linkage().match_keys(), SizeIs(2));
+  // The agent gets the whole recipe, so it computes the same keys as every other agency.
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(response.linkage(),
+                                                                 policy_->proto().linkage()));
+  EXPECT_THAT(response.linkage().match_keys(), SizeIs(5));
   EXPECT_EQ(hub_.LastEvent().decision(), v1::AuditEvent::ALLOW);
   EXPECT_THAT(hub_.exchange.GetDataset(Id(kHospitalAgent), request),
               StatusIs(absl::StatusCode::kPermissionDenied));

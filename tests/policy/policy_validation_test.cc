@@ -20,6 +20,7 @@ namespace {
 
 using ::confide::testing::IsOk;
 using ::confide::testing::StatusIs;
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::SizeIs;
@@ -210,10 +211,60 @@ std::vector<BrokenPolicy> BrokenPolicies() {
        "  match_keys { id: \"surname_dob\" elements: [SURNAME, DATE_OF_BIRTH] }\n",
        "  match_keys { id: \"surname_dob\" elements: [SURNAME, DATE_OF_BIRTH] }\n"
        "  match_keys { id: \"surname_dob\" elements: [SURNAME] }\n",
-       "match_keys { id: \"surname_dob\" elements: [SURNAME] }",
-       "match key id 'surname_dob' is empty or repeated"},
+       "id: \"surname_dob\" elements: [SURNAME] }", "duplicate match key id 'surname_dob'"},
       {"MatchKeyWithoutElements", "elements: [SURNAME, DATE_OF_BIRTH]", "elements: []",
        "match_keys", "match key 'surname_dob' has no elements"},
+      {"MatchKeyWithoutId", "match_keys { id: \"surname_dob\"", "match_keys { id: \"\"",
+       "match_keys", "match key has no id"},
+      {"MatchKeyRepeatsAnElement", "elements: [SURNAME, DATE_OF_BIRTH]",
+       "elements: [SURNAME, DATE_OF_BIRTH, SURNAME]", "elements",
+       "match key 'surname_dob' lists SURNAME twice"},
+      {"MatchKeyRepeatsADerivedElement", "elements: [SURNAME, DATE_OF_BIRTH]",
+       "elements: BIRTH_YEAR elements: SURNAME elements: BIRTH_YEAR", "elements: BIRTH_YEAR }",
+       "match key 'surname_dob' lists BIRTH_YEAR twice"},
+      {"MatchKeyWithUnspecifiedElement", "elements: [SURNAME, DATE_OF_BIRTH]",
+       "elements: [SURNAME, PERSON_ELEMENT_UNSPECIFIED]", "elements",
+       "match key 'surname_dob' has an unspecified element"},
+      {"ExclusiveWeakMatchKey", "elements: [SURNAME, DATE_OF_BIRTH] }",
+       "elements: [SURNAME, DATE_OF_BIRTH] weak: true exclusive: true }", "match_keys",
+       "match key 'surname_dob' is both exclusive and weak"},
+      {"DerivedElementOnAField", "person_element: SURNAME }", "person_element: SURNAME_PHONETIC }",
+       "person_element: SURNAME_PHONETIC",
+       "field 'surname' has person_element SURNAME_PHONETIC, which agents derive from SURNAME"},
+      {"DerivedPostcodeDistrictOnAField", "person_element: SURNAME }",
+       "person_element: POSTCODE_DISTRICT_OF_PERSON }", "person_element: POSTCODE_DISTRICT",
+       "has person_element POSTCODE_DISTRICT_OF_PERSON, which agents derive from POSTCODE"},
+      {"NegativeMaxRecordsPerToken", "linkage {\n", "linkage {\n  max_records_per_token: -1\n",
+       "max_records_per_token", "expected max_records_per_token >= 0"},
+      {"NicknameNameNotNormalised", "linkage {\n",
+       "linkage {\n  nicknames { name: \"William\" variants: \"bill\" }\n", "name: \"William\"",
+       "expected a nickname entry's name in lower-case letters a-z only"},
+      {"NicknameVariantNotNormalised", "linkage {\n",
+       "linkage {\n  nicknames { name: \"william\" variants: \"bill\" variants: \"Will\" }\n",
+       "variants: \"Will\"", "expected nickname variants of 'william' in lower-case letters"},
+      {"NicknameVariantWithASpace", "linkage {\n",
+       "linkage {\n  nicknames { name: \"william\" variants: \"bill y\" }\n", "variants",
+       "got 'bill y'"},
+      {"NicknameVariantUnderTwoNames", "linkage {\n",
+       "linkage {\n  nicknames { name: \"william\" variants: \"bill\" variants: \"will\" }\n"
+       "  nicknames { name: \"wilbur\" variants: \"bill\" }\n",
+       "variants: \"bill\" }", "nickname 'bill' is listed under both 'william' and 'wilbur'"},
+      {"NicknameVariantIsAnotherName", "linkage {\n",
+       "linkage {\n  nicknames { name: \"william\" variants: \"bill\" }\n"
+       "  nicknames { name: \"bill\" variants: \"billy\" }\n",
+       "variants: \"bill\"", "'bill' is listed as a variant of 'william' but is itself a name"},
+      {"NicknameVariantIsItsOwnName", "linkage {\n",
+       "linkage {\n  nicknames { name: \"william\" variants: \"william\" }\n",
+       "variants: \"william\"", "'william' lists itself as a variant"},
+      {"NicknameNameGivenTwice", "linkage {\n",
+       "linkage {\n  nicknames { name: \"william\" variants: \"bill\" }\n"
+       "  nicknames { name: \"william\" variants: \"will\" }\n",
+       "name: \"william\" variants: \"will\"", "nicknames for 'william' are given in two entries"},
+      {"DuplicateKeyVersion", "linkage {\n",
+       "linkage {\n  key_versions: [\"2026-1\", \"2026-1\"]\n", "key_versions",
+       "key version '2026-1' is listed twice"},
+      {"EmptyKeyVersion", "linkage {\n", "linkage {\n  key_versions: \"\"\n", "key_versions",
+       "key version is empty"},
       {"QuasiIdentifierWithoutGeneralisation", " generalisation: AGE_AT_EVENT", "",
        "fields { name: \"dob\"",
        "quasi-identifier 'dob' needs a generalisation and an output_name"},
@@ -324,6 +375,50 @@ TEST(PolicyValidationTest, ReviewDateInThePastIsAWarningNotAnError) {
 
 TEST(PolicyValidationTest, ReviewDateTodayIsNotYetAWarning) {
   std::string text = Edit("review_date: \"2030-01-01\"", "review_date: \"2026-06-01\"");
+  absl::StatusOr<std::shared_ptr<const Policy>> policy = Policy::FromText(text, kSource, kToday);
+  ASSERT_THAT(policy, IsOk());
+  EXPECT_THAT((*policy)->warnings(), IsEmpty());
+}
+
+TEST(PolicyValidationTest, MatchKeyNoDatasetCanProduceIsAWarning) {
+  std::string text =
+      Edit("  match_keys { id: \"surname_dob\" elements: [SURNAME, DATE_OF_BIRTH] }\n",
+           "  match_keys { id: \"surname_dob\" elements: [SURNAME, DATE_OF_BIRTH] }\n"
+           "  match_keys { id: \"initial_yob\" elements: FORENAME_INITIAL "
+           "elements: BIRTH_YEAR }\n"
+           "  match_keys { id: \"nhs\" elements: NHS_NUMBER }\n");
+  absl::StatusOr<std::shared_ptr<const Policy>> policy = Policy::FromText(text, kSource, kToday);
+  ASSERT_THAT(policy, IsOk());
+  ASSERT_THAT((*policy)->warnings(), SizeIs(2));
+  EXPECT_THAT((*policy)->warnings()[0],
+              StartsWith(LocationOf(text, "elements: FORENAME_INITIAL") + " warning: "));
+  EXPECT_THAT(
+      (*policy)->warnings()[0],
+      HasSubstr("match key 'initial_yob' can never be computed: no dataset has a field with "
+                "person_element FORENAME (FORENAME_INITIAL is derived from it)"));
+  EXPECT_THAT((*policy)->warnings()[1],
+              AllOf(StartsWith(LocationOf(text, "elements: NHS_NUMBER") + " warning: "),
+                    HasSubstr("person_element NHS_NUMBER")));
+}
+
+TEST(PolicyValidationTest, DerivedElementsWhoseSourceIsProvidedAreValid) {
+  std::string text = Edit("elements: [SURNAME, DATE_OF_BIRTH]",
+                          "elements: [SURNAME_PHONETIC, BIRTH_YEAR, DATE_OF_BIRTH_UNORDERED]");
+  absl::StatusOr<std::shared_ptr<const Policy>> policy = Policy::FromText(text, kSource, kToday);
+  ASSERT_THAT(policy, IsOk());
+  EXPECT_THAT((*policy)->warnings(), IsEmpty());
+}
+
+TEST(PolicyValidationTest, FullLinkageSectionIsValid) {
+  std::string text = Edit("linkage {\n", R"(linkage {
+  key_versions: ["2026-1", "2026-2"]
+  max_records_per_token: 0
+  placeholder_values: ["Not Given", "1900-01-01"]
+  nicknames { name: "william" variants: ["bill", "billy", "will"] }
+  nicknames { name: "robert" variants: ["bob", "rob"] }
+  match_keys { id: "strong" elements: [SURNAME, DATE_OF_BIRTH] exclusive: true }
+  match_keys { id: "weak" elements: [SURNAME_PHONETIC, BIRTH_YEAR] weak: true }
+)");
   absl::StatusOr<std::shared_ptr<const Policy>> policy = Policy::FromText(text, kSource, kToday);
   ASSERT_THAT(policy, IsOk());
   EXPECT_THAT((*policy)->warnings(), IsEmpty());

@@ -38,6 +38,14 @@ MATCHER_P2(StatusIs, code, message_matcher, "has status code and message") {
                                        result_listener);
 }
 
+MATCHER_P(IsOkAndHolds, value, "is OK and holds " + ::testing::PrintToString(value)) {
+  if (!arg.ok()) {
+    *result_listener << "status is " << arg.status();
+    return false;
+  }
+  return ::testing::ExplainMatchResult(value, *arg, result_listener);
+}
+
 }  // namespace confide::testing
 
 #define CONFIDE_ASSERT_OK_AND_ASSIGN(lhs, expr)                             \

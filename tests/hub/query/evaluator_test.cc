@@ -212,12 +212,46 @@ TEST(EvaluatorTest, CheckSupportedAcceptsCountsAndPlainConditions) {
   EXPECT_THAT(CheckSupported(query), IsOk());
 }
 
-TEST(EvaluatorTest, CheckSupportedRejectsLinkedCohortsWithPosition) {
+// A row whose person is in the cohorts of some sub-query datasets: TRUE for those, FALSE for
+// the others, UNKNOWN for a dataset it was not told about.
+class LinkedRow : public MapRow {
+ public:
+  LinkedRow(std::map<std::string, std::string> values, std::map<std::string, bool> linked)
+      : MapRow(std::move(values)), linked_(std::move(linked)) {}
+  TruthValue PersonIn(const Expr& person_in) const override {
+    auto it = linked_.find(person_in.subquery->dataset);
+    if (it == linked_.end()) {
+      return TruthValue::kUnknown;
+    }
+    return it->second ? TruthValue::kTrue : TruthValue::kFalse;
+  }
+
+ private:
+  std::map<std::string, bool> linked_;
+};
+
+TEST(EvaluatorTest, LinkedCohortsAreAnsweredByTheRow) {
   CONFIDE_ASSERT_OK_AND_ASSIGN(
       ParsedQuery query,
       ParseQuery("SELECT COUNT(*) FROM ed\nWHERE a = 1 AND NOT person IN (SELECT person FROM p)"));
-  EXPECT_THAT(CheckSupported(query),
-              StatusIs(absl::StatusCode::kUnimplemented, HasSubstr("2:21: linked cohorts")));
+  EXPECT_THAT(CheckSupported(query), IsOk());
+  LinkedRow row({{"a", "1"}}, {{"police", true}, {"ambulance", false}});
+  EXPECT_EQ(Eval("person IN (SELECT person FROM police)", row), TruthValue::kTrue);
+  EXPECT_EQ(Eval("NOT person IN (SELECT person FROM police WHERE x = 1)", row), TruthValue::kFalse);
+  EXPECT_EQ(Eval("NOT person IN (SELECT person FROM ambulance) WITHIN 3 DAYS", row),
+            TruthValue::kTrue);
+  EXPECT_EQ(Eval("a = 1 AND person IN (SELECT person FROM police) AND "
+                 "NOT person IN (SELECT person FROM ambulance)",
+                 row),
+            TruthValue::kTrue);
+  EXPECT_EQ(Eval("person IN (SELECT person FROM ambulance) OR a = 2", row), TruthValue::kFalse);
+  EXPECT_EQ(Eval("person IN (SELECT person FROM social_care) OR a = 1", row), TruthValue::kTrue);
+  EXPECT_EQ(Eval("person IN (SELECT person FROM social_care) AND a = 1", row),
+            TruthValue::kUnknown);
+  // A row that knows nothing of persons leaves a linked condition UNKNOWN, so it never matches.
+  MapRow plain(std::map<std::string, std::string>{{"a", "1"}});
+  EXPECT_EQ(Eval("person IN (SELECT person FROM police)", plain), TruthValue::kUnknown);
+  EXPECT_EQ(Eval("NOT person IN (SELECT person FROM police)", plain), TruthValue::kUnknown);
 }
 
 TEST(EvaluatorTest, CheckSupportedNamesUnsupportedAggregates) {

@@ -77,6 +77,8 @@ const ValidCase kValid[] = {
      "WITHIN 365 DAYS BEFORE",
      "SELECT COUNT(DISTINCT PERSON) FROM ed WHERE weapon = 'knife' AND PERSON IN (SELECT PERSON "
      "FROM police WHERE offence_group IN ('violence', 'weapons')) WITHIN 365 DAYS BEFORE"},
+    {"SELECT COUNT(*) FROM ed WHERE person IN (SELECT person FROM police) within 30 days",
+     "SELECT COUNT(*) FROM ed WHERE PERSON IN (SELECT PERSON FROM police) WITHIN 30 DAYS"},
     {"SELECT COUNT(*) FROM ed WHERE NOT person IN (SELECT person FROM social_care) "
      "within 0 days after",
      "SELECT COUNT(*) FROM ed WHERE NOT PERSON IN (SELECT PERSON FROM social_care) WITHIN 0 DAYS "
@@ -239,8 +241,8 @@ const InvalidCase kInvalid[] = {
      "expected AND, OR or ')' to close the sub-query, got 'LIMIT'"},
     {"SELECT COUNT(*) FROM ed WHERE person IN (SELECT person FROM p) WITHIN 30", "1:73",
      "expected DAYS, got end of input"},
-    {"SELECT COUNT(*) FROM ed WHERE person IN (SELECT person FROM p) WITHIN 30 DAYS", "1:78",
-     "expected BEFORE or AFTER, got end of input"},
+    {"SELECT COUNT(*) FROM ed WHERE person IN (SELECT person FROM p) WITHIN 30 DAYS LATER", "1:79",
+     "expected AND, OR, GROUP BY, ORDER BY, LIMIT or end of query, got 'LATER'"},
     {"SELECT COUNT(*) FROM ed WHERE person IN (SELECT person FROM p) WITHIN -1 DAYS BEFORE", "1:71",
      "WITHIN needs a whole number of days from 0 to 36525, got '-1'"},
     {"SELECT COUNT(*) FROM ed WHERE person IN (SELECT person FROM p) WITHIN 'x' DAYS AFTER", "1:71",

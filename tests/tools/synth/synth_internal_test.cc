@@ -1,7 +1,8 @@
-// Unit tests of the generator's building blocks: RNG, CSV quoting, NHS numbers, dirt.
+// Unit tests of the generator's building blocks: RNG, CSV quoting, NHS numbers, names, dirt.
 
 #include <set>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -10,6 +11,7 @@
 #include "tools/synth/internal/csv.h"
 #include "tools/synth/internal/dirt.h"
 #include "tools/synth/internal/geography.h"
+#include "tools/synth/internal/names.h"
 #include "tools/synth/internal/population.h"
 #include "tools/synth/internal/rng.h"
 
@@ -111,7 +113,8 @@ TEST(SynthNhsTest, PrefixWithCheckDigitTenHasNoValidNumber) {
 
 TEST(SynthNhsTest, PopulationHasUniqueValidTestRangeNumbers) {
   Rng rng(1, 1);
-  const std::vector<Person> people = MakePopulation(rng, 5000, 2025);
+  const std::vector<Person> people =
+      MakePopulation(rng, {.count = 5000, .year = 2025, .twin_rate = 0.02});
   std::set<std::string> numbers;
   for (const Person& p : people) {
     EXPECT_TRUE(IsValidNhsNumber(p.nhs_number)) << p.nhs_number;
@@ -142,27 +145,118 @@ TEST(SynthDirtTest, UpperCaseHandlesAccentedLetters) {
   EXPECT_EQ(UpperCase("Ó Briain"), "Ó BRIAIN");
 }
 
-TEST(SynthDirtTest, FlattenNameDropsMarks) {
-  EXPECT_EQ(FlattenName("Siobhán"), "Siobhan");
-  EXPECT_EQ(FlattenName("Zoë"), "Zoe");
-  EXPECT_EQ(FlattenName("O'Neill"), "ONeill");
-  EXPECT_EQ(FlattenName("Smith-Jones"), "Smith Jones");
-  EXPECT_EQ(FlattenName("Jones"), "Jones");
+TEST(SynthDirtTest, LowerCaseHandlesAccentedLetters) {
+  EXPECT_EQ(LowerCase("SIOBHÁN"), "siobhán");
+  EXPECT_EQ(LowerCase("WIŚNIEWSKI"), "wiśniewski");
+  EXPECT_EQ(LowerCase("Ó Briain"), "ó briain");
 }
 
-TEST(SynthDirtTest, TypoChangesOneLetterAndKeepsUtf8) {
+TEST(SynthDirtTest, StripAccentsDropsMarksOnly) {
+  EXPECT_EQ(StripAccents("Siobhán"), "Siobhan");
+  EXPECT_EQ(StripAccents("Zoë"), "Zoe");
+  EXPECT_EQ(StripAccents("Ó Briain"), "O Briain");
+  EXPECT_EQ(StripAccents("Wiśniewski"), "Wisniewski");
+  EXPECT_EQ(StripAccents("O'Neill"), "O'Neill");
+  EXPECT_TRUE(HasAccents("Éilís"));
+  EXPECT_FALSE(HasAccents("Smith-Jones"));
+}
+
+TEST(SynthDirtTest, PunctuationVariantsCoverTheUsualSpellings) {
+  Rng rng(4, 0);
+  std::set<std::string> oneill, smith_jones, mac_giolla;
+  for (int i = 0; i < 200; ++i) {
+    oneill.insert(PunctuationVariant(rng, "O'Neill"));
+    smith_jones.insert(PunctuationVariant(rng, "Smith-Jones"));
+    mac_giolla.insert(PunctuationVariant(rng, "Mac Giolla"));
+  }
+  EXPECT_EQ(oneill, (std::set<std::string>{"ONeill", "O Neill", "O\u2019Neill"}));
+  EXPECT_EQ(smith_jones, (std::set<std::string>{"SmithJones", "Smith Jones"}));
+  EXPECT_EQ(mac_giolla, (std::set<std::string>{"MacGiolla", "Mac-Giolla"}));
+  EXPECT_FALSE(HasPunctuation("Jones"));
+}
+
+// Damerau distance one without insertions.
+bool IsOneEdit(absl::string_view typo, absl::string_view name) {
+  if (typo.size() + 1 == name.size()) {
+    for (size_t i = 0; i < name.size(); ++i) {
+      if (absl::StrCat(name.substr(0, i), name.substr(i + 1)) == typo) {
+        return true;
+      }
+    }
+    return false;
+  }
+  if (typo.size() != name.size()) {
+    return false;
+  }
+  std::vector<size_t> diff;
+  for (size_t i = 0; i < name.size(); ++i) {
+    if (typo[i] != name[i]) {
+      diff.push_back(i);
+    }
+  }
+  return diff.size() == 1 ||
+         (diff.size() == 2 && diff[1] == diff[0] + 1 && typo[diff[0]] == name[diff[1]]);
+}
+
+TEST(SynthDirtTest, TypoIsOneEditAwayAndKeepsUtf8) {
   Rng rng(5, 0);
-  for (const absl::string_view name : {"Wiśniewski", "Ó Briain", "Leatherbarrow", "O'Neill"}) {
+  for (const absl::string_view name :
+       {"Wiśniewski", "Ó Briain", "Leatherbarrow", "O'Neill", "Anna"}) {
+    ASSERT_TRUE(CanTypo(name)) << name;
     for (int i = 0; i < 200; ++i) {
       const std::string typo = Typo(rng, name);
       EXPECT_NE(typo, name);
       EXPECT_TRUE(IsValidUtf8(typo)) << typo;
       EXPECT_EQ(typo[0], name[0]);
-      EXPECT_LE(typo.size(), name.size() + 1);
-      EXPECT_GE(typo.size() + 1, name.size());
+      EXPECT_TRUE(IsOneEdit(typo, name)) << name << " -> " << typo;
     }
   }
-  EXPECT_EQ(Typo(rng, "Li"), "Li");  // too short to mangle recognisably
+  EXPECT_FALSE(CanTypo("Lee"));  // too short to mangle recognisably
+  EXPECT_EQ(Typo(rng, "Lee"), "Lee");
+}
+
+TEST(SynthDirtTest, MistypedNhsNumbersFailTheCheckAndKeepTheTestPrefix) {
+  Rng rng(6, 0);
+  Rng population(6, 1);
+  const std::vector<Person> people = MakePopulation(population, {.count = 300, .year = 2025});
+  for (const Person& p : people) {
+    const std::string typo = MistypeNhsNumber(rng, p.nhs_number);
+    EXPECT_FALSE(IsValidNhsNumber(typo)) << typo;
+    EXPECT_EQ(typo.substr(0, 3), "999");
+    int differing = 0;
+    for (size_t i = 0; i < 10; ++i) {
+      differing += typo[i] != p.nhs_number[i];
+    }
+    EXPECT_TRUE(differing == 1 || differing == 2) << p.nhs_number << " -> " << typo;
+  }
+}
+
+TEST(SynthDirtTest, MistypedPostcodesStayInTheirDistrict) {
+  Rng rng(8, 0);
+  for (int i = 0; i < 500; ++i) {
+    const std::string postcode = MakePostcode(rng, "CH41");
+    const std::string typo = MistypePostcode(rng, postcode);
+    EXPECT_NE(typo, postcode);
+    EXPECT_EQ(typo.substr(0, 5), "CH41 ");
+    EXPECT_EQ(typo.size(), postcode.size());
+  }
+  std::set<std::string> formats;
+  for (int i = 0; i < 100; ++i) {
+    formats.insert(PostcodeFormatVariant(rng, "L8 1AB"));
+  }
+  EXPECT_EQ(formats, (std::set<std::string>{"L81AB", "l8 1ab"}));
+}
+
+TEST(SynthNamesTest, TwinForenamesDifferAndCanShareAnInitial) {
+  Rng rng(10, 0);
+  int same_initial = 0;
+  for (int i = 0; i < 300; ++i) {
+    const absl::string_view twin = PickTwinForename(rng, 'F', "Sophie", true);
+    EXPECT_NE(twin, "Sophie");
+    same_initial += twin.front() == 'S';
+    EXPECT_NE(PickTwinForename(rng, 'M', "Jack", false), "Jack");
+  }
+  EXPECT_EQ(same_initial, 300);
 }
 
 }  // namespace

@@ -7,30 +7,42 @@
 
 namespace confide::synth::internal {
 
-// The light dirt of version 1. Each helper leaves most inputs untouched; which ones it changes
-// depends only on `rng`, so a seed reproduces the same dirt. Every output is still valid
-// UTF-8 and still a well-formed value for its column.
+// String-level recording errors. Each takes a clean value and returns it with one kind of
+// error; which variant depends only on `rng`, so a seed reproduces the same errors. Every output
+// is valid UTF-8. Where a Can/Has predicate exists, the function changes the value exactly when
+// the predicate holds, and returns it unchanged otherwise.
 
-struct Name {
-  std::string forename;
-  std::string surname;
-};
-
-// About 2% of rows upper-cased, 1.5% with accents, apostrophes and hyphens flattened the way
-// older systems store them (Siobhán O'Neill -> Siobhan ONeill), 1.5% with a surname typo.
-Name DirtyName(Rng& rng, absl::string_view forename, absl::string_view surname);
-
-// About 1.5% without the space ("L81AB"), 1% in lower case ("l8 1ab").
-std::string DirtyPostcode(Rng& rng, absl::string_view postcode);
-
-// Upper case for ASCII and the Latin-1 and Latin Extended-A letters the name lists use.
+// Upper and lower case for ASCII and the Latin-1 and Latin Extended-A letters the name lists
+// use (SIOBHÁN, siobhán).
 std::string UpperCase(absl::string_view text);
+std::string LowerCase(absl::string_view text);
 
-// Siobhán -> Siobhan, Zoë -> Zoe, O'Neill -> ONeill, Smith-Jones -> Smith Jones.
-std::string FlattenName(absl::string_view name);
+// Siobhán -> Siobhan, Zoë -> Zoe, Ó Briain -> O Briain, Wiśniewski -> Wisniewski.
+std::string StripAccents(absl::string_view name);
+bool HasAccents(absl::string_view name);
 
-// One transposition, deletion or doubling of an ASCII letter away from the first character;
-// names too short or without such letters come back unchanged.
+// An apostrophe dropped, spaced or curled (O'Neill -> ONeill, O Neill, O’Neill); else a hyphen
+// spaced or dropped (Smith-Jones -> Smith Jones, SmithJones); else a space dropped or
+// hyphenated (Mac Giolla -> MacGiolla, Mac-Giolla).
+std::string PunctuationVariant(Rng& rng, absl::string_view name);
+bool HasPunctuation(absl::string_view name);
+
+// One keyboard-neighbour substitution, transposition of two different adjacent letters, or
+// dropped letter, never at the first character. Possible for names of at least four bytes with
+// at least two ASCII lower-case letters after the first character.
 std::string Typo(Rng& rng, absl::string_view name);
+bool CanTypo(absl::string_view name);
+
+// Ten digits with one digit after the 999 prefix changed, or two adjacent ones transposed, such
+// that the check digit no longer matches (and never 9999999999). `digits` must be a valid
+// number.
+std::string MistypeNhsNumber(Rng& rng, absl::string_view digits);
+
+// "L8 1AB" -> "L8 1AD", "L8 7AB" or "L8 1BA": same district, still well-formed, one inward
+// character (or the order of the two letters) wrong.
+std::string MistypePostcode(Rng& rng, absl::string_view postcode);
+
+// "L81AB" (60%) or "l8 1ab": the same postcode as some systems store it.
+std::string PostcodeFormatVariant(Rng& rng, absl::string_view postcode);
 
 }  // namespace confide::synth::internal

@@ -5,8 +5,7 @@
 #include <cmath>
 
 #include "absl/strings/str_format.h"
-#include "tools/synth/internal/calendar.h"
-#include "tools/synth/internal/geography.h"
+#include "tools/synth/internal/violence.h"
 
 namespace confide::synth::internal {
 namespace {
@@ -46,46 +45,6 @@ constexpr std::array<OffenceProfile, 9> kOffences = {{
 
 const OffenceProfile& Profile(OffenceGroup group) { return kOffences[static_cast<size_t>(group)]; }
 
-// Violence: quiet early morning, rising through the evening; Friday and Saturday nights
-// several times busier; a little busier in summer and at Christmas.
-constexpr std::array<double, 24> kViolenceByHour = {1.0, 0.9, 0.8, 0.5, 0.3, 0.2, 0.2, 0.3,
-                                                    0.4, 0.5, 0.6, 0.7, 0.8, 0.8, 0.9, 1.0,
-                                                    1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.6, 1.3};
-constexpr double kWeekendNightBoost = 2.8;
-constexpr double kMaxViolenceWeight = 1.6 * kWeekendNightBoost * 1.15;
-
-double ViolenceWeight(absl::CivilDay day, int hour) {
-  const int month = day.month();
-  const double season = (month >= 6 && month <= 8) ? 1.15 : (month == 12 ? 1.1 : 1.0);
-  const absl::CivilSecond t(day.year(), day.month(), day.day(), hour);
-  const bool new_years_night = month == 1 && day.day() == 1 && hour < 3;
-  return kViolenceByHour[static_cast<size_t>(hour)] * season *
-         (IsWeekendNight(t) || new_years_night ? kWeekendNightBoost : 1.0);
-}
-
-// Where a non-domestic incident happened: town centres at night, otherwise mostly near home.
-std::string IncidentPostcode(Rng& rng, const Person& victim, absl::CivilSecond when) {
-  if (rng.Chance(IsWeekendNight(when) ? 0.45 : 0.15)) {
-    return MakePostcode(rng, PickHotSpot(rng));
-  }
-  const int borough = rng.Chance(0.6) ? victim.borough : PickBorough(rng);
-  return MakePostcode(rng, PickDistrict(rng, borough));
-}
-
-// Sorts by time (stable, so ties keep draw order) and numbers in that order with gaps, as a
-// force-wide or trust-wide sequence seen through one extract would have.
-template <typename Event, typename TimeOf>
-void AssignReferences(Rng& rng, std::vector<Event>& events, TimeOf time_of,
-                      absl::string_view prefix, int digits, int first, int max_gap) {
-  std::stable_sort(events.begin(), events.end(),
-                   [&](const Event& a, const Event& b) { return time_of(a) < time_of(b); });
-  int number = first;
-  for (Event& event : events) {
-    event.reference = absl::StrFormat("%s%0*d", prefix, digits, number);
-    number += rng.Between(1, max_gap);
-  }
-}
-
 constexpr std::array<Means, 5> kAllMeans = {Means::kKnife, Means::kBluntObject, Means::kBodyPart,
                                             Means::kFirearm, Means::kOther};
 constexpr std::array<double, 5> kAllMeansWeights = {12, 15, 57, 1, 15};
@@ -98,24 +57,19 @@ bool CanBringToEd(OffenceGroup group) {
          group == OffenceGroup::kRobbery || group == OffenceGroup::kAttemptedMurder;
 }
 
-// Most ED assault victims never report to police (the premise of the Cardiff Model), so an
-// attendance not tied to a crime prefers someone police have no record of.
-size_t PickUnreportedVictim(Rng& rng, const VictimSampler& victims,
-                            const std::vector<bool>& police_victims) {
-  const char sex = rng.Chance(0.7) ? 'M' : 'F';
-  size_t person = victims.Pick(rng, sex);
-  for (int attempt = 0; attempt < 20 && police_victims[person] && !rng.Chance(0.1); ++attempt) {
-    person = victims.Pick(rng, sex);
+// What the ED records for a patient brought in by ambulance.
+Means MeansFor(Rng& rng, CallCategory category) {
+  switch (category) {
+    case CallCategory::kStabWound:
+      return Means::kKnife;
+    case CallCategory::kGunshot:
+      return Means::kFirearm;
+    case CallCategory::kSexualAssault:
+      return rng.Chance(0.7) ? Means::kBodyPart : Means::kOther;
+    case CallCategory::kAssault:
+      break;
   }
-  return person;
-}
-
-// `minutes` plus random seconds. Draws are sequenced statement by statement throughout: the
-// order in which operands of one expression are evaluated is unspecified, and would let two
-// compilers give different files for one seed.
-absl::civil_diff_t DelaySeconds(Rng& rng, int minutes) {
-  const int seconds = rng.Between(0, 59);
-  return absl::civil_diff_t{60} * minutes + seconds;
+  return kUnarmedMeans[rng.Pick(kUnarmedWeights)];
 }
 
 bool AdmittedFor(Rng& rng, Means means) {
@@ -165,7 +119,7 @@ std::vector<PoliceEvent> MakePoliceEvents(Rng& rng, int count, int year,
     e.person = victims.Pick(rng, female ? 'F' : 'M');
     e.firearm = rng.Chance(profile.firearm);
     e.knife = !e.firearm && rng.Chance(profile.knife);
-    e.committed = SampleTime(rng, year, ViolenceWeight, kMaxViolenceWeight);
+    e.committed = SampleViolenceTime(rng, year);
     const Person& victim = people[e.person];
     const bool at_home = e.domestic || e.offence == OffenceGroup::kArsonEndangeringLife;
     e.location =
@@ -179,51 +133,81 @@ std::vector<PoliceEvent> MakePoliceEvents(Rng& rng, int count, int year,
 
 std::vector<EdEvent> MakeEdEvents(Rng& rng, int count, int year, const std::vector<Person>& people,
                                   const VictimSampler& victims,
-                                  const std::vector<PoliceEvent>& police) {
+                                  const std::vector<PoliceEvent>& police,
+                                  const std::vector<AmbulanceEvent>& ambulance) {
   const absl::CivilSecond year_end(year, 12, 31, 23, 59, 59);
+  std::vector<EdEvent> events(static_cast<size_t>(count));
+  std::vector<bool> crime_seen_in_ed(police.size(), false);
+  size_t next = 0;
+  long police_linked = 0;
+
+  // Conveyed call-outs arrive first. A conveyed patient who is not here went to another trust.
+  std::vector<size_t> conveyed;
+  for (size_t i = 0; i < ambulance.size(); ++i) {
+    if (ambulance[i].conveyed) {
+      conveyed.push_back(i);
+    }
+  }
+  Shuffle(rng, conveyed);
+  const size_t by_ambulance =
+      std::min(conveyed.size(), static_cast<size_t>(std::lround(0.5 * count)));
+  for (; next < by_ambulance; ++next) {
+    const AmbulanceEvent& call = ambulance[conveyed[next]];
+    EdEvent& e = events[next];
+    e.person = call.person;
+    e.arrival = std::min(year_end, call.call + DelaySeconds(rng, rng.Between(25, 100)));
+    e.incident_postcode = call.incident_postcode;
+    e.means = MeansFor(rng, call.category);
+    if (call.police_crime != kNobody) {
+      crime_seen_in_ed[call.police_crime] = true;
+      ++police_linked;
+    }
+  }
+
+  // Victims of a police-recorded injury offence who make their own way in.
   std::vector<size_t> candidates;
   for (size_t i = 0; i < police.size(); ++i) {
-    if (CanBringToEd(police[i].offence)) {
+    if (CanBringToEd(police[i].offence) && !crime_seen_in_ed[i]) {
       candidates.push_back(i);
     }
   }
-  for (size_t i = candidates.size(); i > 1; --i) {  // Fisher-Yates with our own generator.
-    std::swap(candidates[i - 1], candidates[rng.Below(i)]);
+  Shuffle(rng, candidates);
+  const long wanted = std::max(0L, std::lround(0.4 * count) - police_linked);
+  const size_t direct =
+      std::min({candidates.size(), static_cast<size_t>(wanted), events.size() - next});
+  for (size_t i = 0; i < direct; ++i, ++next) {
+    const PoliceEvent& crime = police[candidates[i]];
+    EdEvent& e = events[next];
+    e.person = crime.person;
+    // Most arrive within hours; some only present a day or more later.
+    const int delay_minutes = rng.Chance(0.85) ? rng.Between(15, 360) : rng.Between(1440, 5040);
+    e.arrival = std::min(year_end, crime.committed + DelaySeconds(rng, delay_minutes));
+    e.incident_postcode = crime.location;
+    if (crime.firearm) {
+      e.means = Means::kFirearm;
+    } else if (crime.knife) {
+      e.means = Means::kKnife;
+    } else {
+      e.means = kUnarmedMeans[rng.Pick(kUnarmedWeights)];
+    }
   }
-  const size_t linked = std::min(candidates.size(), static_cast<size_t>(std::lround(0.4 * count)));
 
   std::vector<bool> police_victims(people.size(), false);
   for (const PoliceEvent& crime : police) {
     police_victims[crime.person] = true;
   }
-
-  std::vector<EdEvent> events(static_cast<size_t>(count));
-  for (size_t i = 0; i < events.size(); ++i) {
-    EdEvent& e = events[i];
-    if (i < linked) {
-      const PoliceEvent& crime = police[candidates[i]];
-      e.person = crime.person;
-      // Most arrive within hours; some only present a day or more later.
-      const int delay_minutes = rng.Chance(0.85) ? rng.Between(15, 360) : rng.Between(1440, 5040);
-      e.arrival = std::min(year_end, crime.committed + DelaySeconds(rng, delay_minutes));
-      e.incident_postcode = crime.location;
-      if (crime.firearm) {
-        e.means = Means::kFirearm;
-      } else if (crime.knife) {
-        e.means = Means::kKnife;
-      } else {
-        e.means = kUnarmedMeans[rng.Pick(kUnarmedWeights)];
-      }
-    } else {
-      e.person = PickUnreportedVictim(rng, victims, police_victims);
-      absl::CivilSecond incident;
-      do {
-        incident = SampleTime(rng, year, ViolenceWeight, kMaxViolenceWeight);
-        e.arrival = incident + DelaySeconds(rng, rng.Between(10, 240));
-      } while (e.arrival > year_end);
-      e.incident_postcode = IncidentPostcode(rng, people[e.person], incident);
-      e.means = kAllMeans[rng.Pick(kAllMeansWeights)];
-    }
+  for (; next < events.size(); ++next) {
+    EdEvent& e = events[next];
+    e.person = PickUnreportedVictim(rng, victims, police_victims);
+    absl::CivilSecond incident;
+    do {
+      incident = SampleViolenceTime(rng, year);
+      e.arrival = incident + DelaySeconds(rng, rng.Between(10, 240));
+    } while (e.arrival > year_end);
+    e.incident_postcode = IncidentPostcode(rng, people[e.person], incident);
+    e.means = kAllMeans[rng.Pick(kAllMeansWeights)];
+  }
+  for (EdEvent& e : events) {
     e.admitted = AdmittedFor(rng, e.means);
   }
   AssignReferences(

@@ -54,6 +54,19 @@ struct EdEvent {
   bool admitted = false;
 };
 
+enum class CallCategory { kStabWound, kGunshot, kAssault, kSexualAssault };
+absl::string_view CallCategoryName(CallCategory category);  // "Stab wound", ...
+
+struct AmbulanceEvent {
+  std::string reference;  // "NWAS-25-0012345", unique, increasing with time
+  size_t person = 0;
+  absl::CivilSecond call;
+  std::string incident_postcode;
+  CallCategory category = CallCategory::kAssault;
+  bool conveyed = false;          // taken to hospital
+  size_t police_crime = kNobody;  // index of the police event it attended, if any
+};
+
 struct FireEvent {
   std::string reference;  // "MFRS-2025-004321"
   absl::CivilSecond time;
@@ -63,18 +76,28 @@ struct FireEvent {
   std::string postcode;
 };
 
-// All three return events sorted by time, with references assigned in that order, every
-// time inside `year`. `people` must be non-empty and be what `victims` was built from.
+// All return events sorted by time, with references assigned in that order, every time inside
+// `year`. `people` must be non-empty and be what `victims` was built from.
 std::vector<PoliceEvent> MakePoliceEvents(Rng& rng, int count, int year,
                                           const std::vector<Person>& people,
                                           const VictimSampler& victims);
 
-// About 40% of ED attendances are the victim of an injury offence in `police` arriving within
-// hours or days of it; the rest are drawn independently (so unknown to police, as the
-// Cardiff Model expects).
+// About 45% of call-outs attend a police-recorded violent crime minutes after it; the rest are
+// drawn independently, mostly people unknown to police. Stabbings and shootings are nearly
+// always conveyed to hospital, other assaults about half the time.
+std::vector<AmbulanceEvent> MakeAmbulanceEvents(Rng& rng, int count, int year,
+                                                const std::vector<Person>& people,
+                                                const VictimSampler& victims,
+                                                const std::vector<PoliceEvent>& police);
+
+// Up to half of ED attendances arrive by ambulance (a conveyed call-out in `ambulance`, 25 to
+// 100 minutes after the call). About 40% in all are the victim of an injury offence in `police`
+// (by ambulance, or arriving on their own within hours or days); the rest are drawn
+// independently, so unknown to police, as the Cardiff Model expects.
 std::vector<EdEvent> MakeEdEvents(Rng& rng, int count, int year, const std::vector<Person>& people,
                                   const VictimSampler& victims,
-                                  const std::vector<PoliceEvent>& police);
+                                  const std::vector<PoliceEvent>& police,
+                                  const std::vector<AmbulanceEvent>& ambulance);
 
 std::vector<FireEvent> MakeFireEvents(Rng& rng, int count, int year);
 

@@ -110,6 +110,23 @@ absl::string_view PickForename(Rng& rng, char sex) {
   return (sex == 'M' ? kMale : kFemale)->Pick(rng);
 }
 
+absl::string_view PickTwinForename(Rng& rng, char sex, absl::string_view sibling,
+                                   bool same_initial) {
+  // Drawing from the usual curve keeps common names common; the attempt cap keeps the loop
+  // bounded for initials that few names share.
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    const absl::string_view name = PickForename(rng, sex);
+    if (name != sibling && (!same_initial || name.front() == sibling.front())) {
+      return name;
+    }
+  }
+  absl::string_view name = PickForename(rng, sex);
+  while (name == sibling) {
+    name = PickForename(rng, sex);
+  }
+  return name;
+}
+
 absl::string_view PickSurname(Rng& rng) {
   static const ZipfTable* const kTable = new ZipfTable(kSurnames);
   return kTable->Pick(rng);

@@ -12,4 +12,9 @@ namespace confide::synth::internal {
 absl::string_view PickForename(Rng& rng, char sex);  // sex is 'M' or 'F'
 absl::string_view PickSurname(Rng& rng);
 
+// A forename for the twin of `sibling`, never equal to it; with `same_initial`, one that starts
+// with the same letter when the list has one.
+absl::string_view PickTwinForename(Rng& rng, char sex, absl::string_view sibling,
+                                   bool same_initial);
+
 }  // namespace confide::synth::internal
