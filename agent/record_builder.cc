@@ -103,6 +103,9 @@ absl::StatusOr<std::unique_ptr<RecordBuilder>> RecordBuilder::Create(
     }
     std::vector<std::string> aliases(column->aliases().begin(), column->aliases().end());
     absl::optional<size_t> position = index.Find(column->column(), aliases);
+    if (!position.has_value() && column->optional() && !needed) {
+      continue;  // an optional column this export leaves out: the field is empty throughout
+    }
     if (!position.has_value()) {
       return absl::InvalidArgumentError(
           absl::StrCat("column '", column->column(), "' (for field '", field.name(),

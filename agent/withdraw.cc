@@ -44,7 +44,7 @@ struct References {
 using ReferenceColumnFn = std::function<absl::StatusOr<const v1::ColumnMapping*>()>;
 
 absl::StatusOr<References> ReadReferences(const std::string& path, const v1::AgentConfig& config,
-                                          const std::string& dataset, absl::string_view linkage_key,
+                                          const std::string& dataset, Pseudonymiser& pseudonymiser,
                                           const ReferenceColumnFn& reference_column) {
   const v1::DatasetMapping* mapping = FindMapping(config, dataset);
   CsvOptions csv_options;
@@ -59,9 +59,6 @@ absl::StatusOr<References> ReadReferences(const std::string& path, const v1::Age
   if (!reader.ok()) {
     return reader.status();
   }
-  // The same keyed record id the push computed (only the record-id sub-key of the linkage key
-  // is used, so no linkage recipe is needed).
-  Pseudonymiser pseudonymiser(linkage_key, config.linkage_key_version(), v1::LinkageRecipe());
   References references;
   absl::flat_hash_set<std::string> seen;
   size_t column = 0;
@@ -150,9 +147,16 @@ int RunWithdraw(const WithdrawOptions& options) {
     what = absl::StrFormat("the push of %s (%s, %d batches)", receipt->file().name(),
                            receipt->finished(), receipt->batches_size());
   } else {
-    absl::StatusOr<std::string> linkage_key = ReadHexKeyFile(config->linkage_key_file(), 32);
-    if (!linkage_key.ok()) {
-      return UsageError(absl::StrCat("linkage key: ", linkage_key.status().message()));
+    // The same keyed record ids the push computed: the record-id key (pinned across linkage key
+    // rotations) is all that is used, so no linkage recipe is needed.
+    absl::StatusOr<LinkageKeys> linkage_keys = LoadLinkageKeys(*config);
+    if (!linkage_keys.ok()) {
+      return UsageError(absl::StrCat("linkage key: ", linkage_keys.status().message()));
+    }
+    absl::StatusOr<std::unique_ptr<Pseudonymiser>> pseudonymiser =
+        Pseudonymiser::Create(*std::move(linkage_keys), v1::LinkageRecipe());
+    if (!pseudonymiser.ok()) {
+      return UsageError(absl::StrCat("linkage key: ", pseudonymiser.status().message()));
     }
     absl::Status schema_status;
     v1::Dataset schema;
@@ -179,8 +183,7 @@ int RunWithdraw(const WithdrawOptions& options) {
                        response->dataset().record_reference_field(), "'"));
     };
     absl::StatusOr<References> references = ReadReferences(
-        options.references_path, *config, options.dataset, *linkage_key, reference_column);
-    linkage_key->assign(linkage_key->size(), '\0');
+        options.references_path, *config, options.dataset, **pseudonymiser, reference_column);
     if (!schema_status.ok()) {
       return Fail(absl::StrCat("fetching the schema of '", options.dataset, "'"), schema_status);
     }

@@ -228,6 +228,25 @@ TEST_F(RecordBuilderTest, CreateRejectsColumnMissingFromHeaderAndListsTheHeader)
                              HasSubstr("the header has: " + absl::StrJoin(header, ", ")))));
 }
 
+TEST_F(RecordBuilderTest, AnOptionalColumnMayBeMissingFromTheExport) {
+  // The demo mapping marks Victim Postcode optional: older police exports leave it out.
+  std::vector<std::string> header = kHeader;
+  header.erase(header.begin() + kVictimPostcode);
+  absl::StatusOr<std::unique_ptr<RecordBuilder>> builder =
+      RecordBuilder::Create(dataset_, mapping_, header);
+  ASSERT_TRUE(builder.ok()) << builder.status();
+  // The same column, no longer optional, is required to be there.
+  for (v1::ColumnMapping& column : *mapping_.mutable_columns()) {
+    if (column.column() == "Victim Postcode") {
+      EXPECT_TRUE(column.optional());
+      column.set_optional(false);
+    }
+  }
+  EXPECT_THAT(RecordBuilder::Create(dataset_, mapping_, header),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("column 'Victim Postcode' (for field 'victim_postcode')")));
+}
+
 TEST_F(RecordBuilderTest, CreateRejectsTimeColumnMissingFromHeader) {
   std::vector<std::string> header = kHeader;
   header.erase(header.begin() + kTime);

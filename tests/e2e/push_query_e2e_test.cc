@@ -7,6 +7,7 @@
 #include <set>
 
 #include "absl/strings/match.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
@@ -231,7 +232,9 @@ TEST_F(PushQueryE2eTest, HubFilesHoldNoNamesNhsNumbersPostcodesOrReferences) {
       size_t column = it - rows[0].begin();
       for (size_t i = 1; i < rows.size(); ++i) {
         std::string value = rows[i][column];
-        if (value.size() >= 5) {  // shorter strings occur by chance in binary files
+        // Shorter strings occur by chance in binary files; a placeholder name ("Unknown", which
+        // RocksDB's OPTIONS file also contains) identifies no one.
+        if (value.size() >= 5 && absl::AsciiStrToLower(value) != "unknown") {
           needles.insert(value);
           if (std::string(name) == "NHS Number") {
             needles.insert(absl::StrReplaceAll(value, {{" ", ""}}));
@@ -251,14 +254,9 @@ TEST_F(PushQueryE2eTest, HubFilesHoldNoNamesNhsNumbersPostcodesOrReferences) {
   }
   ASSERT_GT(files, 3u);
   ASSERT_GT(haystack.size(), 100000u) << "the hub should hold the pushed records";
-  for (const std::string& needle : needles) {
-    ASSERT_EQ(haystack.find(needle), std::string::npos) << "hub files contain an identifier";
-  }
+  EXPECT_EQ(FindAnyNeedle(haystack, needles), "") << "hub files contain an identifier";
   // The hub's own log must not contain them either.
-  std::string log = hub_->log();
-  for (const std::string& needle : needles) {
-    ASSERT_EQ(log.find(needle), std::string::npos) << "hub log contains an identifier";
-  }
+  EXPECT_EQ(FindAnyNeedle(hub_->log(), needles), "") << "hub log contains an identifier";
 }
 
 }  // namespace

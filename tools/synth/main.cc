@@ -49,7 +49,7 @@ ABSL_FLAG(double, punctuation_rate, kRates.punctuation,
           "Per name with ' - or space: a variant (O'Neill -> ONeill, Smith-Jones -> Smith Jones).");
 ABSL_FLAG(double, name_case_rate, kRates.name_case, "Both names upper- or lower-case.");
 ABSL_FLAG(double, name_placeholder_rate, kRates.name_placeholder,
-          "Both names a placeholder (Unknown, Not known).");
+          "Both names a placeholder (UNKNOWN, Not known).");
 ABSL_FLAG(double, nhs_missing_rate, kRates.nhs_missing, "ED rows without an NHS number.");
 ABSL_FLAG(double, ambulance_nhs_missing_rate, kRates.ambulance_nhs_missing,
           "Ambulance rows without an NHS number.");

@@ -25,7 +25,7 @@ struct ErrorRates {
   double accents_stripped = 0.25;   // per name with an accent: Siobhán -> Siobhan
   double punctuation = 0.15;        // per name with ' - or space: O'Neill -> ONeill, O’Neill
   double name_case = 0.03;          // both names upper- or lower-case
-  double name_placeholder = 0.005;  // both names "Unknown" (or "Not known")
+  double name_placeholder = 0.005;  // both names "UNKNOWN" or "Not known"
   double nhs_missing = 0.08;        // ED rows without an NHS number
   double ambulance_nhs_missing = 0.35;  // ambulance rows without one (crews often cannot ask)
   double nhs_mistyped = 0.01;           // one digit changed or two transposed: check digit fails

@@ -81,7 +81,7 @@ bool HasPunctuation(absl::string_view name) {
 }
 bool DobCanSwap(absl::CivilDay d) { return d.day() <= 12 && d.day() != d.month(); }
 bool IsPlaceholder(absl::string_view name) {
-  return name == "Unknown" || name == "UNKNOWN" || name == "Not known";
+  return name == "UNKNOWN" || name == "Not known" || name == "NOT KNOWN";
 }
 // Damerau distance exactly one, without insertions: a substitution, an adjacent
 // transposition or a deletion.

@@ -138,7 +138,7 @@ TEST(SynthGoldenTest, OutputDigestIsPinned) {
                             Fnv1a64(e->ed_attendance), Fnv1a64(e->ambulance_incident),
                             Fnv1a64(e->fire_incident), Fnv1a64(e->ground_truth),
                             Fnv1a64(e->ground_truth_people)),
-            "fa94b511955dd038 989e24d86eb526c1 43283524413fdfeb 42e9b03d381a4465 "
+            "f0dd930cf9dc0e30 989e24d86eb526c1 0d279d339cdda95b 42e9b03d381a4465 "
             "09be6ef1adcee6f0 02f1caad73c08ce4");
 }
 

@@ -31,7 +31,10 @@ enum Decision : size_t {
   kDecisions,
 };
 
-constexpr absl::string_view kPlaceholderNames[] = {"Unknown", "UNKNOWN", "Not known"};
+// Spelled as ED and police systems record an unidentified person. Not the title-case
+// "Unknown": RocksDB writes "kUnknown" into its OPTIONS file, and the end-to-end check that no
+// extract value reaches the hub's files would take the placeholder for a leaked name.
+constexpr absl::string_view kPlaceholderNames[] = {"UNKNOWN", "Not known", "NOT KNOWN"};
 constexpr absl::string_view kMaleTitles[] = {"Mr", "Mr", "Mr", "Mr", "Mr.", "Dr"};
 constexpr absl::string_view kFemaleTitles[] = {"Mrs", "Mrs", "Miss", "Miss", "Ms", "Mrs.", "Dr"};
 constexpr absl::string_view kBoyTitles[] = {"Master"};
