@@ -11,18 +11,9 @@
 namespace confide::agent {
 
 absl::StatusOr<std::unique_ptr<hub::AuditWitness>> OpenAgentWitness(const v1::AgentConfig& config) {
-  std::string pinned_key;
-  if (!config.audit_public_key_file().empty()) {
-    absl::StatusOr<std::string> key = ReadFile(config.audit_public_key_file());
-    if (!key.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("audit_public_key_file: ", key.status().message()));
-    }
-    pinned_key = *std::move(key);
-  }
   CONFIDE_RETURN_IF_ERROR(MakePrivateDirs(config.journal_dir()));
-  return hub::AuditWitness::Open(absl::StrCat(config.journal_dir(), "/audit-witness.json"),
-                                 pinned_key);
+  return hub::AuditWitness::OpenWithKeyFile(
+      absl::StrCat(config.journal_dir(), "/audit-witness.json"), config.audit_public_key_file());
 }
 
 int WitnessHub(hub::AuditWitness& witness, v1::Audit::StubInterface& hub,

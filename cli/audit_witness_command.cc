@@ -45,16 +45,8 @@ absl::StatusOr<v1::SignedTreeHead> ReadOtherHead(const std::string& path) {
 }
 
 absl::StatusOr<std::unique_ptr<hub::AuditWitness>> OpenCliWitness(const v1::ClientConfig& config) {
-  std::string pinned_key;
-  if (!config.audit_public_key_file().empty()) {
-    absl::StatusOr<std::string> key = ReadFile(config.audit_public_key_file());
-    if (!key.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("audit_public_key_file: ", key.status().message()));
-    }
-    pinned_key = *std::move(key);
-  }
-  return hub::AuditWitness::Open(config.audit_witness_state_file(), pinned_key);
+  return hub::AuditWitness::OpenWithKeyFile(config.audit_witness_state_file(),
+                                            config.audit_public_key_file());
 }
 
 }  // namespace

@@ -59,6 +59,20 @@ absl::StatusOr<std::unique_ptr<AuditWitness>> AuditWitness::Open(
   return witness;
 }
 
+absl::StatusOr<std::unique_ptr<AuditWitness>> AuditWitness::OpenWithKeyFile(
+    std::string state_path, const std::string& public_key_file) {
+  std::string pinned_key;
+  if (!public_key_file.empty()) {
+    absl::StatusOr<std::string> key = ReadFile(public_key_file);
+    if (!key.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("audit_public_key_file: ", key.status().message()));
+    }
+    pinned_key = *std::move(key);
+  }
+  return Open(std::move(state_path), std::move(pinned_key));
+}
+
 absl::StatusOr<v1::SignedTreeHead> AuditWitness::ReadHead(const std::string& state_path) {
   CONFIDE_ASSIGN_OR_RETURN(v1::AuditWitnessState state, ReadState(state_path));
   return state.tree_head();

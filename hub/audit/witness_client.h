@@ -27,6 +27,10 @@ class AuditWitness {
   // different key than the pinned one.
   static absl::StatusOr<std::unique_ptr<AuditWitness>> Open(std::string state_path,
                                                             std::string pinned_public_key_pem);
+  // The same, with the pinned key read from `public_key_file` (PEM; empty: pin on first use), as
+  // the agent and CLI configs name it. InvalidArgument when the file cannot be read.
+  static absl::StatusOr<std::unique_ptr<AuditWitness>> OpenWithKeyFile(
+      std::string state_path, const std::string& public_key_file);
 
   struct Observation {
     v1::SignedTreeHead head;                     // the hub's head, now verified and remembered

@@ -2,9 +2,6 @@
 // authorised per role (agents witness heads and consistency, IG officers everything), audited
 // before answering, failing closed, and returning proofs that verify against signed heads.
 
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,6 +17,7 @@
 #include "hub/exchange.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/in_memory_record_store.h"
+#include "tests/testing/audit_keys.h"
 #include "tests/testing/status_matchers.h"
 
 namespace confide::hub {
@@ -38,17 +36,7 @@ constexpr char kIg[] = "confide://user/ig/r.patel";
 
 Identity Id(absl::string_view uri) { return ParseIdentity(uri).value_or(Identity()); }
 
-std::unique_ptr<TreeHeadSigner> NewSigner() {
-  EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-  char* data = nullptr;
-  const long length = BIO_get_mem_data(bio, &data);
-  std::string pem(data, static_cast<size_t>(length));
-  BIO_free(bio);
-  EVP_PKEY_free(key);
-  return *TreeHeadSigner::FromPem(pem);
-}
+std::unique_ptr<TreeHeadSigner> NewSigner() { return testing::NewAuditSigner(); }
 
 class AuditExchangeTest : public ::testing::Test {
  protected:

@@ -5,9 +5,6 @@
 
 #include "hub/audit/export_verify.h"
 
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +20,7 @@
 #include "hub/audit/audit_leaf.h"
 #include "hub/audit/merkle.h"
 #include "hub/audit/tree_head.h"
+#include "tests/testing/audit_keys.h"
 #include "tests/testing/status_matchers.h"
 
 namespace confide::hub {
@@ -33,17 +31,7 @@ using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-std::unique_ptr<TreeHeadSigner> NewSigner() {
-  EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-  char* data = nullptr;
-  const long length = BIO_get_mem_data(bio, &data);
-  std::string pem(data, static_cast<size_t>(length));
-  BIO_free(bio);
-  EVP_PKEY_free(key);
-  return *TreeHeadSigner::FromPem(pem);
-}
+std::unique_ptr<TreeHeadSigner> NewSigner() { return testing::NewAuditSigner(); }
 
 v1::AuditEvent MakeEvent(uint64_t sequence) {
   v1::AuditEvent event;

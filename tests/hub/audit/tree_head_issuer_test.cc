@@ -3,9 +3,6 @@
 
 #include "hub/audit/tree_head_issuer.h"
 
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-
 #include <memory>
 #include <string>
 
@@ -16,6 +13,7 @@
 #include "hub/audit/merkle.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/in_memory_record_store.h"
+#include "tests/testing/audit_keys.h"
 #include "tests/testing/status_matchers.h"
 
 namespace confide::hub {
@@ -26,17 +24,7 @@ using ::confide::testing::InMemoryRecordStore;
 using ::confide::testing::IsOk;
 using ::confide::testing::StatusIs;
 
-std::unique_ptr<TreeHeadSigner> NewSigner() {
-  EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-  char* data = nullptr;
-  const long length = BIO_get_mem_data(bio, &data);
-  std::string pem(data, static_cast<size_t>(length));
-  BIO_free(bio);
-  EVP_PKEY_free(key);
-  return *TreeHeadSigner::FromPem(pem);
-}
+std::unique_ptr<TreeHeadSigner> NewSigner() { return testing::NewAuditSigner(); }
 
 class TreeHeadIssuerTest : public ::testing::Test {
  protected:
