@@ -19,6 +19,7 @@ namespace {
 
 using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 namespace fs = std::filesystem;
 
@@ -97,7 +98,8 @@ TEST_F(AuditWitnessE2eTest, AgentRefusesAHubWhoseStoreWasRolledBack) {
   CommandResult first =
       Push(run_.path(), "police-agent.textpb", "police_crime", Extract(1, "police_crime.csv"));
   ASSERT_EQ(first.exit_code, 0) << first.err;
-  EXPECT_THAT(first.err, HasSubstr("pinned the hub's audit signing key on first use"));
+  // The demo configs pin audit-signing.pub, so nothing is trusted on first use.
+  EXPECT_THAT(first.err, Not(HasSubstr("on first use")));
   ASSERT_TRUE(fs::exists(run_.path() + "/journal/audit-witness.json"));
   ASSERT_EQ(hub.Stop(), 0);
   fs::copy(run_.path() + "/hub-data", run_.path() + "/snapshot", fs::copy_options::recursive);
@@ -130,6 +132,27 @@ TEST_F(AuditWitnessE2eTest, AgentRefusesAHubWhoseStoreWasRolledBack) {
   // Since the rollback the log has grown again (the refused agent's requests are audited), so
   // it may be shorter than, as long as, or longer than what the CLI saw: each is caught.
   EXPECT_THAT(ig.out, ContainsRegex("rolled back|two different audit histories|does not extend"));
+  ASSERT_EQ(hub.Stop(), 0);
+}
+
+TEST_F(AuditWitnessE2eTest, AgentRefusesAHubSigningWithAnotherKey) {
+  HubProcess hub;
+  StartHub(hub, run_.path());
+  CommandResult first =
+      Push(run_.path(), "police-agent.textpb", "police_crime", Extract(1, "police_crime.csv"));
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  ASSERT_EQ(hub.Stop(), 0);
+  // Someone with access to the hub replaces its audit signing key (to re-sign a rewritten log).
+  CommandResult rekeyed = RunShell(
+      "rm audit-signing.key && openssl genpkey -algorithm ed25519 -out audit-signing.key && "
+      "chmod 600 audit-signing.key",
+      run_.path());
+  ASSERT_EQ(rekeyed.exit_code, 0) << rekeyed.err;
+  StartHub(hub, run_.path());
+  CommandResult refused =
+      Push(run_.path(), "police-agent.textpb", "police_crime", Extract(2, "police_crime.csv"));
+  EXPECT_EQ(refused.exit_code, 5) << refused.err;
+  EXPECT_THAT(refused.err, HasSubstr("not validly signed by the pinned audit key"));
   ASSERT_EQ(hub.Stop(), 0);
 }
 
