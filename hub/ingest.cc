@@ -246,7 +246,9 @@ absl::StatusOr<v1::PushAck> Exchange::Push(const Identity& caller, const v1::Bat
   linkage_lock.unlock();
   if (!result.ok()) {
     return absl::UnavailableError(absl::StrCat(
-        "batch not stored (nothing was written); retry later: ", result.status().message()));
+        "batch not acknowledged (storage failed before it was durable; if it reached the disk "
+        "anyway, pushing it again is answered as a duplicate); retry later: ",
+        result.status().message()));
   }
   if (result->outcome == BatchOutcome::kConflict) {
     return absl::FailedPreconditionError(
