@@ -299,8 +299,9 @@ TEST_F(AuditListE2eTest, ActionAndDecisionFilters) {
            {"allow", v1::AuditEvent::ALLOW},
            {"deny", v1::AuditEvent::DENY},
            {"error", v1::AuditEvent::ERROR}}) {
+    const v1::AuditEvent::Decision wanted = decision;  // a structured binding cannot be captured
     EXPECT_THAT(Listed({"--decision", flag}),
-                ElementsAreArray(Expected([&](const auto& e) { return e.decision() == decision; })))
+                ElementsAreArray(Expected([&](const auto& e) { return e.decision() == wanted; })))
         << flag;
   }
 }
