@@ -45,6 +45,10 @@ function(confide_cc_test)
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 300)
   endif()
+  if(CONFIDE_SANITIZE)
+    # Sanitised binaries run several times slower; the longest e2e tests need the headroom.
+    math(EXPR ARG_TIMEOUT "${ARG_TIMEOUT} * 3")
+  endif()
   set(environment "CONFIDE_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
                   "CONFIDE_BIN_DIR=${PROJECT_BINARY_DIR}/bin")
   if(CONFIDE_SANITIZE)
