@@ -37,6 +37,12 @@ int Report(absl::string_view what, const absl::Status& status);
 // Prints the error and usage line; returns kExitUsage.
 int Usage(const std::string& error, absl::string_view usage);
 int PolicyCheckCommand(const std::vector<std::string>& args);
+// cli/report_command.cc: the built-in analyses (cli/analyses.h), one at a time or as the
+// analyst's HTML report.
+int AnalysisListCommand(const std::vector<std::string>& args);
+int AnalysisShowCommand(const std::vector<std::string>& args);
+int AnalysisRunCommand(const std::vector<std::string>& args);
+int AnalystReportCommand(const std::vector<std::string>& args);
 
 // Parses "--name value" / "--name=value" flags and positional arguments. Unknown flags are an
 // error so a mistyped option is never silently ignored.

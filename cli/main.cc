@@ -20,6 +20,11 @@ constexpr const char kUsage[] =
     "  confide audit verify EXPORT [--public-key PEM] [--trusted-head FILE] [--state FILE]\n"
     "  confide audit witness --config client.textpb [--compare WITNESS_STATE_OR_HEAD]...\n"
     "  confide policy check FILE\n"
+    "  confide analysis list | show NAME\n"
+    "  confide analysis run NAME --config client.textpb --agreement ID --purpose TEXT\n"
+    "      [--format table|csv|json] [--share 0.5]\n"
+    "  confide report --config client.textpb --agreement ID --purpose TEXT --out report.html\n"
+    "      [--share 0.5]\n"
     "dates D are YYYY-MM-DD in Europe/London time, or RFC 3339; "
     "confide audit list --help explains\n";
 
@@ -52,6 +57,18 @@ int main(int argc, char** argv) {
   }
   if (command == "policy" && args.size() >= 2 && args[1] == "check") {
     return confide::cli::PolicyCheckCommand({args.begin() + 2, args.end()});
+  }
+  if (command == "analysis" && args.size() >= 2 && args[1] == "list") {
+    return confide::cli::AnalysisListCommand({args.begin() + 2, args.end()});
+  }
+  if (command == "analysis" && args.size() >= 2 && args[1] == "show") {
+    return confide::cli::AnalysisShowCommand({args.begin() + 2, args.end()});
+  }
+  if (command == "analysis" && args.size() >= 2 && args[1] == "run") {
+    return confide::cli::AnalysisRunCommand({args.begin() + 2, args.end()});
+  }
+  if (command == "report") {
+    return confide::cli::AnalystReportCommand({args.begin() + 1, args.end()});
   }
   std::cerr << kUsage;
   return 1;

@@ -109,6 +109,11 @@ std::string RenderQueryResult(const v1::QueryResult& result, Format format) {
     for (const std::string& note : result.notes()) {
       absl::StrAppend(&out, "note: ", note, "\n");
     }
+    if (result.differentially_private()) {
+      absl::StrAppend(&out, "privacy budget: epsilon ", result.epsilon_charged(),
+                      result.epsilon_charged() == 0 ? " (a repeat: same answer, no charge)" : "",
+                      " charged, ", result.epsilon_remaining(), " left\n");
+    }
     return out;
   }
   std::string out = "{\"columns\":[";
@@ -134,7 +139,12 @@ std::string RenderQueryResult(const v1::QueryResult& result, Format format) {
   }
   absl::StrAppend(&out, "],\"notes\":[", absl::StrJoin(quoted, ","),
                   "],\"policy_version\":", JsonQuoted(result.policy_version()),
-                  ",\"audit_sequence\":", result.audit_sequence(), "}\n");
+                  ",\"audit_sequence\":", result.audit_sequence(),
+                  result.differentially_private()
+                      ? absl::StrCat(",\"epsilon_charged\":", result.epsilon_charged(),
+                                     ",\"epsilon_remaining\":", result.epsilon_remaining())
+                      : "",
+                  "}\n");
   return out;
 }
 

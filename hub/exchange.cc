@@ -2,13 +2,15 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "common/crypto/hash.h"
 #include "common/status_macros.h"
 
 namespace confide::hub {
 
 Exchange::Exchange(std::shared_ptr<const policy::Policy> policy, RecordStore& records,
                    AuditLog& audit, const Clock& clock, std::string hub_secret,
-                   ExchangeOptions options, TreeHeadIssuer* tree_heads)
+                   ExchangeOptions options, TreeHeadIssuer* tree_heads,
+                   PrivacyLedger* privacy_ledger)
     : policy_(std::move(policy)),
       records_(records),
       audit_(audit),
@@ -16,14 +18,16 @@ Exchange::Exchange(std::shared_ptr<const policy::Policy> policy, RecordStore& re
       hub_secret_(std::move(hub_secret)),
       options_(options),
       started_(clock.Now()),
-      tree_heads_(tree_heads) {}
+      tree_heads_(tree_heads),
+      privacy_ledger_(privacy_ledger),
+      noise_key_(crypto::HmacSha256(hub_secret_, "confide-dp-noise-key-v1")) {}
 
 void Exchange::ReplacePolicy(std::shared_ptr<const policy::Policy> policy) {
   {
     std::lock_guard<std::mutex> lock(policy_mu_);
     policy_ = policy;
   }
-  MaybeRebuildLinkage(*policy);
+  MaybeRebuildLinkage(policy);
 }
 
 std::shared_ptr<const policy::Policy> Exchange::policy() const {

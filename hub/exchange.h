@@ -7,10 +7,10 @@
 // Thread-safe. The policy can be replaced at any time (SIGHUP); each request uses the policy
 // that was current when it started.
 //
-// Linkage: Exchange keeps a PersonIndex in step with the store. Every store write (push,
-// withdrawal, purge) and the index update that follows it happen under one exclusive lock, and
-// queries that count or link persons hold it shared for their whole scan, so they see the store
-// and the index in the same state.
+// Analytics: Exchange keeps a PersonIndex and a columnar copy of the records (ColumnStore) in
+// step with the store. Every store write (push, withdrawal, purge) and the updates that follow
+// it happen under one exclusive lock, and queries hold it shared for their whole run, so they
+// see the store, the persons and the columns in the same state.
 
 #include <memory>
 #include <mutex>
@@ -24,9 +24,12 @@
 #include "confide/v1/audit.pb.h"
 #include "confide/v1/ingest.pb.h"
 #include "confide/v1/query.pb.h"
+#include "hub/analytics/column_store.h"
+#include "hub/analytics/publish.h"
 #include "hub/audit/audit_log.h"
 #include "hub/audit/tree_head_issuer.h"
 #include "hub/linkage/person_index.h"
+#include "hub/storage/privacy_ledger.h"
 #include "hub/storage/record_store.h"
 #include "policy/authorizer.h"
 #include "policy/policy.h"
@@ -42,9 +45,11 @@ class Exchange {
   // `hub_secret` re-keys every match token before storage; it never leaves this object.
   // `tree_heads` (not owned; may be null in tests that do not need it, in which case the tree
   // RPCs answer Unavailable) issues signed tree heads and proofs.
+  // `privacy_ledger` (not owned; may be null when no agreement uses differential privacy, whose
+  // queries are then refused Unavailable) holds each analyst's epsilon spend.
   Exchange(std::shared_ptr<const policy::Policy> policy, RecordStore& records, AuditLog& audit,
            const Clock& clock, std::string hub_secret, ExchangeOptions options = {},
-           TreeHeadIssuer* tree_heads = nullptr);
+           TreeHeadIssuer* tree_heads = nullptr, PrivacyLedger* privacy_ledger = nullptr);
 
   // Errors: PermissionDenied (policy), InvalidArgument (malformed batch), FailedPrecondition
   // (same batch id, different content), Unavailable (storage or audit failed: nothing stored).
@@ -104,24 +109,38 @@ class Exchange {
   // Audits a failure (invalid input etc.) and returns it, or Unavailable if auditing failed.
   absl::Status AuditFailure(v1::AuditEvent event, const absl::Status& status);
 
-  absl::StatusOr<v1::QueryResult> RunQuery(const policy::Policy& policy,
+  absl::StatusOr<v1::QueryResult> RunQuery(std::shared_ptr<const policy::Policy> policy,
                                            const v1::QueryRequest& request, const Identity& caller,
                                            v1::AuditEvent& event);
+  // Differential privacy for a query under `agreement` (hub/private_query.cc): noise on every
+  // published count and sum, then the epsilon charge, audited with `event` in one write.
+  // ResourceExhausted (with the budget left) when the analyst's budget cannot pay for it.
+  absl::StatusOr<v1::QueryResult> PublishPrivately(
+      const v1::Agreement& agreement, const query::ParsedQuery& parsed, uint64_t data_fingerprint,
+      const std::vector<analytics::ExactGroup>& groups, analytics::PublishOptions publish,
+      const policy::Policy& policy, const Identity& caller, v1::AuditEvent& event);
 
   // hub/linkage_sync.cc. The *Locked ones require linkage_mu_ held exclusively.
-  absl::Status RebuildLinkageLocked(const policy::Policy& policy);
+  absl::Status RebuildLinkageLocked(std::shared_ptr<const policy::Policy> policy);
   void DropLinkageLocked();
+  // Records each row's person in the columns; drops both on failure.
+  absl::Status RefreshPersonsLocked();
   // Called after every store write, with its outcome, before the index is updated.
   void StoreWriteFailedLocked();
   void StoreWriteSucceededLocked();
   // Rebuilds an existing index that was built for another recipe or dataset list.
-  void MaybeRebuildLinkage(const policy::Policy& policy);
+  void MaybeRebuildLinkage(std::shared_ptr<const policy::Policy> policy);
   // Drops the index (found out of step with the store); the next query rebuilds it.
   void DropLinkage();
-  // The index for a query under `policy`, building it first when missing or built for another
-  // recipe. On success `lock` holds linkage_mu_ shared.
-  absl::StatusOr<const linkage::PersonIndex*> PersonsForQuery(
-      const policy::Policy& policy, std::shared_lock<std::shared_mutex>& lock);
+  // Applies a store write to the person index and the columns (linkage_mu_ held exclusively).
+  void IndexStoredLocked(const std::vector<v1::StoredRecord>& records);
+  void UnindexLocked(const std::vector<linkage::RecordRef>& records);
+  // The columns for a query under `policy`, building them (and the person index) first when
+  // missing or built for another policy, and recording each row's person first when
+  // `needs_persons`. On success `lock` holds linkage_mu_ shared.
+  absl::StatusOr<const analytics::ColumnStore*> ColumnsForQuery(
+      std::shared_ptr<const policy::Policy> policy, bool needs_persons,
+      std::shared_lock<std::shared_mutex>& lock);
 
   mutable std::mutex policy_mu_;
   std::shared_ptr<const policy::Policy> policy_;
@@ -131,12 +150,17 @@ class Exchange {
   const std::string hub_secret_;
   const ExchangeOptions options_;
   const absl::Time started_;
-  TreeHeadIssuer* const tree_heads_;  // not owned; may be null
+  TreeHeadIssuer* const tree_heads_;     // not owned; may be null
+  PrivacyLedger* const privacy_ledger_;  // not owned; may be null
+  // Keys the differential-privacy noise (derived from the hub secret, domain-separated from
+  // token re-keying, whose HMAC inputs all start "confide-rekey-v1").
+  const std::string noise_key_;
 
   std::shared_mutex linkage_mu_;
-  std::unique_ptr<linkage::PersonIndex> persons_;  // guarded by linkage_mu_; null until built
-  std::string persons_built_for_;                  // guarded by linkage_mu_; LinkageInputs()
-  bool store_write_failed_ = false;                // guarded by linkage_mu_
+  std::unique_ptr<linkage::PersonIndex> persons_;    // guarded by linkage_mu_; null until built
+  std::unique_ptr<analytics::ColumnStore> columns_;  // guarded by linkage_mu_; built with persons_
+  std::string persons_built_for_;                    // guarded by linkage_mu_; LinkageInputs()
+  bool store_write_failed_ = false;                  // guarded by linkage_mu_
 };
 
 }  // namespace confide::hub

@@ -239,8 +239,8 @@ absl::StatusOr<v1::PushAck> Exchange::Push(const Identity& caller, const v1::Bat
     StoreWriteFailedLocked();
   } else {
     StoreWriteSucceededLocked();
-    if (result->outcome == BatchOutcome::kStored && persons_ != nullptr) {
-      persons_->Upsert(write.records);
+    if (result->outcome == BatchOutcome::kStored) {
+      IndexStoredLocked(write.records);
     }
   }
   linkage_lock.unlock();

@@ -157,7 +157,7 @@ int Run(const std::string& config_path) {
 
   TreeHeadIssuer tree_heads(**store, **audit_signer, clock);
   Exchange exchange(*policy, **store, **store, clock, *std::move(secret),
-                    MakeExchangeOptions(*config), &tree_heads);
+                    MakeExchangeOptions(*config), &tree_heads, store->get());
   // Link every stored record into persons before serving, so the first linked query does not
   // pay for it (the index is then kept in step with each write).
   const absl::Time linkage_start = clock.Now();

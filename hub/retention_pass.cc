@@ -42,13 +42,13 @@ absl::StatusOr<int64_t> Exchange::RunRetention() {
       return purged.status();
     }
     StoreWriteSucceededLocked();
-    if (persons_ != nullptr && !purged->purged_records.empty()) {
+    if (!purged->purged_records.empty()) {
       std::vector<linkage::RecordRef> removed;
       removed.reserve(purged->purged_records.size());
       for (const auto& [agency, record_id] : purged->purged_records) {
         removed.push_back(linkage::RecordRef{dataset.id(), agency, record_id});
       }
-      persons_->Remove(removed);
+      UnindexLocked(removed);
     }
     linkage_lock.unlock();
     total += purged->records_purged;

@@ -95,13 +95,13 @@ absl::StatusOr<v1::WithdrawResponse> Exchange::Withdraw(const Identity& caller,
   } else {
     StoreWriteSucceededLocked();
   }
-  if (result.ok() && persons_ != nullptr) {
+  if (result.ok()) {
     std::vector<linkage::RecordRef> removed;
     removed.reserve(result->removed_record_ids.size());
     for (const std::string& record_id : result->removed_record_ids) {
       removed.push_back(linkage::RecordRef{write.dataset, write.agency, record_id});
     }
-    persons_->Remove(removed);
+    UnindexLocked(removed);
   }
   linkage_lock.unlock();
   if (!result.ok()) {

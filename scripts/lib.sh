@@ -6,8 +6,9 @@ CONFIDE_BUILD=${CONFIDE_BUILD:-$CONFIDE_ROOT/build}
 CONFIDE_PACKAGES=(
   build-essential cmake pkg-config openssl clang-format
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  librocksdb-dev libabsl-dev libssl-dev libgtest-dev libgmock-dev
+  librocksdb-dev libabsl-dev libssl-dev libgtest-dev libgmock-dev libsqlite3-dev
   fiu-utils  # fault injection for the fail-closed tests (TEST-MATRIX row 7)
+  chromium   # headless browser check of the analyst's HTML report (label "browser")
 )
 
 confide_install_packages() {

@@ -1,11 +1,14 @@
 #include "hub/storage/rocksdb_store.h"
 
+#include <iterator>
+
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/crypto/hash.h"
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "hub/audit/audit_leaf.h"
+#include "hub/storage/internal/rocksdb_status.h"
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
 #include "rocksdb/write_batch.h"
@@ -13,25 +16,10 @@
 namespace confide::hub {
 namespace {
 
-absl::Status FromRocks(const rocksdb::Status& status, absl::string_view what) {
-  if (status.ok()) {
-    return absl::OkStatus();
-  }
-  std::string message = absl::StrCat(what, ": ", status.ToString());
-  if (status.IsNotFound()) {
-    return absl::NotFoundError(message);
-  }
-  if (status.IsBusy() || status.IsTryAgain() || status.IsIOError() || status.IsNoSpace()) {
-    return absl::UnavailableError(message);
-  }
-  if (status.IsCorruption()) {
-    return absl::DataLossError(message);
-  }
-  return absl::InternalError(message);
-}
+using internal::FromRocks;
 
-constexpr const char* kFamilyNames[] = {"default", "records",      "batches",
-                                        "audit",   "audit_leaves", "audit_heads"};
+constexpr const char* kFamilyNames[] = {"default",      "records",     "batches",       "audit",
+                                        "audit_leaves", "audit_heads", "privacy_ledger"};
 
 std::string RecordKey(absl::string_view dataset, absl::string_view agency,
                       absl::string_view record_id) {
@@ -84,6 +72,7 @@ absl::Status RocksDbStore::OpenDatabase() {
   // The MANIFEST records the first and last key of every data file it has ever listed, so keys of
   // purged records would linger there. Rolling it on every change keeps it to live files only.
   options.max_manifest_file_size = 1;
+  static_assert(std::size(kFamilyNames) == kFamilyCount);
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (const char* name : kFamilyNames) {
     families.emplace_back(name, rocksdb::ColumnFamilyOptions());

@@ -1,8 +1,8 @@
 #pragma once
 
-// RocksDB-backed RecordStore and AuditLog sharing one database, so that a batch and its audit
-// event commit in one atomic, fsynced WriteBatch. Column families and key encodings stay in the
-// .cc file.
+// RocksDB-backed RecordStore, AuditLog and PrivacyLedger sharing one database, so that a batch
+// (or an epsilon charge) and its audit event commit in one atomic, fsynced WriteBatch. Column
+// families and key encodings stay in the .cc file.
 //
 // Tamper evidence: each audit event's Merkle leaf hash is written in the same WriteBatch as the
 // event, and the tree's frontier is kept in memory (O(log n) per append). Open() rebuilds the
@@ -26,6 +26,7 @@
 #include "hub/audit/audit_log.h"
 #include "hub/audit/audit_tree.h"
 #include "hub/audit/merkle.h"
+#include "hub/storage/privacy_ledger.h"
 #include "hub/storage/record_store.h"
 
 namespace rocksdb {
@@ -36,7 +37,10 @@ class WriteBatch;
 
 namespace confide::hub {
 
-class RocksDbStore final : public RecordStore, public AuditLog, public AuditTree {
+class RocksDbStore final : public RecordStore,
+                           public AuditLog,
+                           public AuditTree,
+                           public PrivacyLedger {
  public:
   // Opens (creating if needed) the database in `path`.
   static absl::StatusOr<std::unique_ptr<RocksDbStore>> Open(const std::string& path);
@@ -64,6 +68,14 @@ class RocksDbStore final : public RecordStore, public AuditLog, public AuditTree
   absl::Status SaveSignedHead(const v1::SignedTreeHead& head) override;
   absl::StatusOr<v1::SignedTreeHead> LatestSignedHead() const override;
 
+  // PrivacyLedger (rocksdb_privacy_ledger.cc). Spend lives in its own column family, out of
+  // reach of record scans, retention purges and withdrawals.
+  absl::StatusOr<ChargeOutcome> Charge(
+      const BudgetCharge& charge,
+      const std::function<v1::AuditEvent(const ChargeOutcome&)>& make_audit) override;
+  absl::StatusOr<double> Spent(absl::string_view analyst,
+                               absl::string_view agreement) const override;
+
   uint64_t audit_events() const;
 
  private:
@@ -77,8 +89,9 @@ class RocksDbStore final : public RecordStore, public AuditLog, public AuditTree
     kRecords,
     kBatches,
     kAudit,
-    kAuditLeaves,  // sequence -> 32-byte Merkle leaf hash of the event
-    kAuditHeads,   // tree size -> SignedTreeHead
+    kAuditLeaves,    // sequence -> 32-byte Merkle leaf hash of the event
+    kAuditHeads,     // tree size -> SignedTreeHead
+    kPrivacyLedger,  // epsilon spent per (analyst, agreement) and queries charged
     kFamilyCount
   };
   struct PendingAppend;

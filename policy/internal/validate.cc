@@ -1,5 +1,6 @@
 #include "policy/internal/validate.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
@@ -237,6 +238,14 @@ void Checker::CheckDataset(const v1::Dataset& dataset, int i) {
             "location_field must name a QUASI_IDENTIFIER generalised to POSTCODE_DISTRICT");
     }
   }
+  if (!dataset.harm_field().empty()) {
+    const v1::Field* harm = field_of(dataset.harm_field());
+    if (harm == nullptr || harm->class_() != v1::Field::ATTRIBUTE) {
+      Error({{"datasets", i}, {"harm_field", -1}},
+            absl::StrCat("harm_field '", dataset.harm_field(),
+                         "' must name an ATTRIBUTE of the dataset (its codes carry the weights)"));
+    }
+  }
   for (const char* derived : {"borough", "ward", "age_band"}) {
     if (fields.contains(derived) || outputs.contains(derived)) {
       Error({{"datasets", i}},
@@ -377,6 +386,23 @@ void Checker::CheckAgreement(const v1::Agreement& agreement, int i) {
           absl::StrCat("expected finest_geography district, ward or borough, got '",
                        agreement.finest_geography(), "'"));
   }
+  if (agreement.has_differential_privacy()) {
+    const v1::DifferentialPrivacy& dp = agreement.differential_privacy();
+    FieldPath dp_at = {{"agreements", i}, {"differential_privacy", -1}};
+    if (!(dp.epsilon_per_query() >= 1e-3 && dp.epsilon_per_query() <= 100)) {
+      Error(dp_at, absl::StrCat("epsilon_per_query must be between 0.001 and 100, got ",
+                                dp.epsilon_per_query()));
+    } else if (!(dp.budget() >= dp.epsilon_per_query() && dp.budget() <= 1e6)) {
+      Error(dp_at,
+            absl::StrCat("budget must be at least epsilon_per_query (", dp.epsilon_per_query(),
+                         ") and at most 1000000, got ", dp.budget()));
+    }
+    if (dp.max_records_per_person() < 0 || dp.max_records_per_person() > 1000) {
+      Error(dp_at,
+            absl::StrCat("max_records_per_person must be between 0 (meaning 1) and 1000, got ",
+                         dp.max_records_per_person()));
+    }
+  }
   if (!agreement.finest_time().empty() && !ParseTimeGrain(agreement.finest_time()).ok()) {
     Error({{"agreements", i}, {"finest_time", -1}},
           absl::StrCat("expected finest_time hour, day, week, month, quarter or year, got '",
@@ -398,6 +424,36 @@ void Checker::CheckReference() {
   for (int i = 0; i < policy_.reference().populations_size(); ++i) {
     if (policy_.reference().populations(i).population() <= 0) {
       Error({{"reference", -1}, {"populations", i}}, "population must be positive");
+    }
+  }
+  absl::flat_hash_set<std::string> weighted;
+  for (int i = 0; i < policy_.reference().harm_weights_size(); ++i) {
+    const v1::HarmWeight& weight = policy_.reference().harm_weights(i);
+    FieldPath at = {{"reference", -1}, {"harm_weights", i}};
+    const v1::Dataset* dataset = nullptr;
+    for (const v1::Dataset& candidate : policy_.datasets()) {
+      if (candidate.id() == weight.dataset()) {
+        dataset = &candidate;
+      }
+    }
+    if (dataset == nullptr || dataset->harm_field().empty()) {
+      Error(at, absl::StrCat("harm weight for dataset '", weight.dataset(),
+                             "', which is unknown or has no harm_field"));
+      continue;
+    }
+    if (!(weight.weight() >= 0 && weight.weight() <= 1e6)) {
+      Error(at, absl::StrCat("harm weight must be between 0 and 1000000, got ", weight.weight()));
+    }
+    if (!weighted.insert(absl::StrCat(weight.dataset(), "/", weight.code())).second) {
+      Error(at, absl::StrCat("duplicate harm weight for '", weight.code(), "'"));
+    }
+    for (const v1::Field& field : dataset->fields()) {
+      if (field.name() == dataset->harm_field() && field.type() == v1::Field::ENUM &&
+          std::find(field.codes().begin(), field.codes().end(), weight.code()) ==
+              field.codes().end()) {
+        Error(at, absl::StrCat("'", weight.code(), "' is not a code of ", weight.dataset(), ".",
+                               field.name()));
+      }
     }
   }
 }

@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
@@ -115,6 +116,54 @@ TEST_F(PushQueryE2eTest, KnifeCrimeByBoroughMatchesIndependentCount) {
   for (const auto& [borough, count] : expected) {
     EXPECT_EQ(cells[borough], Published(count)) << borough << " exact " << count;
   }
+}
+
+TEST_F(PushQueryE2eTest, RatesPerThousandComeFromPublishedCountsAndReferencePopulations) {
+  auto rows = ReadCsv(Path("extracts/police_crime.csv"));
+  auto boroughs = BoroughByDistrict(Path("policy.textpb"));
+  const std::map<std::string, double> population = {{"Liverpool", 486000},
+                                                    {"Knowsley", 154000},
+                                                    {"Sefton", 280000},
+                                                    {"St Helens", 183000},
+                                                    {"Wirral", 320000}};
+  size_t postcode = Column(rows[0], "Location Postcode");
+  std::map<std::string, long> expected;
+  for (size_t i = 1; i < rows.size(); ++i) {
+    ++expected[boroughs.at(DistrictOf(rows[i][postcode]))];
+  }
+  CommandResult result =
+      Query("SELECT borough, RATE_PER_1000(COUNT(*)) FROM police_crime GROUP BY borough");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::map<std::string, std::string> cells = ParseCsvResult(result.out);
+  ASSERT_EQ(cells.size(), expected.size()) << result.out;
+  for (const auto& [borough, count] : expected) {
+    const long published = std::stol(Published(count));
+    EXPECT_EQ(cells[borough], absl::StrFormat("%.2f", published * 1000.0 / population.at(borough)))
+        << borough << " exact " << count;
+  }
+}
+
+// The analyst's HTML report from the real hub: every built-in analysis answered, one
+// self-contained file, rendered by headless Chromium without errors.
+TEST_F(PushQueryE2eTest, ReportRunsEveryBuiltInAnalysisAndRendersInChromium) {
+  CommandResult report =
+      RunCommand({BinDir() + "/confide", "report", "--config", "analyst.textpb", "--agreement",
+                  kAgreement, "--purpose", "strategic needs assessment", "--out", "report.html"},
+                 dir_->path());
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_THAT(report.err, Not(HasSubstr("failed")));
+  const std::string html = ReadFileOrDie(Path("report.html"));
+  EXPECT_THAT(html, HasSubstr("<svg"));
+  EXPECT_THAT(html, Not(HasSubstr("<script")));
+  EXPECT_THAT(html, Not(HasSubstr("src=\"http")));
+  CommandResult dom =
+      RunCommand({"/usr/bin/chromium", "--headless", "--disable-gpu", "--no-sandbox",
+                  "--user-data-dir=" + Path("chromium-profile"), "--enable-logging=stderr", "--v=0",
+                  "--dump-dom", "file://" + Path("report.html")});
+  ASSERT_EQ(dom.exit_code, 0) << "is chromium installed (scripts/lib.sh)? " << dom.err;
+  EXPECT_THAT(dom.out, HasSubstr("<svg"));
+  EXPECT_THAT(dom.err, Not(HasSubstr("Uncaught")));
+  EXPECT_THAT(dom.err, Not(HasSubstr(":CONSOLE(")));
 }
 
 TEST_F(PushQueryE2eTest, SmallCellsAreSuppressedAndSecondarySuppressionProtectsTotals) {

@@ -262,7 +262,7 @@ TEST_F(LinkedQueryExchangeTest, PersonIndexIsBuiltFromWhatTheStoreAlreadyHolds) 
   store_.FailReads(true);
   EXPECT_THAT(exchange_.RebuildLinkage(), StatusIs(absl::StatusCode::kUnavailable));
   EXPECT_THAT(Query("SELECT COUNT(DISTINCT person) FROM ed_attendance"),
-              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("person index")));
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("analytics index")));
   store_.FailReads(false);
   EXPECT_EQ(Published("SELECT COUNT(DISTINCT person) FROM ed_attendance"), "10");
 }
@@ -360,16 +360,14 @@ TEST_F(LinkedQueryExchangeTest, EveryDatasetReadMustBeCoveredByTheOneAgreement) 
                        HasSubstr("does not cover dataset 'ed_attendance'")));
 }
 
-TEST_F(LinkedQueryExchangeTest, OtherAggregatesAreNotAvailableYet) {
-  for (const char* sql : {"SELECT RATE_PER_1000(COUNT(*)) FROM ed_attendance",
-                          "SELECT borough, SUM(harm) FROM police_crime GROUP BY borough",
-                          "SELECT REPEAT_RATE(2, 365) FROM ed_attendance"}) {
-    SCOPED_TRACE(sql);
-    EXPECT_THAT(Query(sql), StatusIs(absl::StatusCode::kUnimplemented,
-                                     AllOf(HasSubstr("is not available yet"),
-                                           HasSubstr("use COUNT(*) or COUNT(DISTINCT person)"))));
-    EXPECT_EQ(store_.AllEvents().back().rule(), "query.check");
-  }
+TEST_F(LinkedQueryExchangeTest, MeasuresADatasetCannotAnswerAreRefusedWithThePosition) {
+  EXPECT_THAT(Query("SELECT borough, SUM(harm) FROM ed_attendance GROUP BY borough"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("1:17: SUM(harm) needs harm weights"),
+                             HasSubstr("'ed_attendance'"))));
+  EXPECT_THAT(Query("SELECT borough, ward, RATE_PER_1000(COUNT(*)) FROM ed_attendance "
+                    "GROUP BY borough, ward"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("one area dimension")));
 }
 
 }  // namespace

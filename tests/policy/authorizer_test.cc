@@ -316,12 +316,13 @@ std::vector<Row> Rows() {
        kAllow, "push.party-contributes", "agreement 'svd-merseyside-2026' lets merseyside-police"},
       {"PolicePushWhenEveryAgreementLapsed", kEx, Push(kPolice, crime), kSvdReview + 31, kDeny,
        "agreement.past-review",
-       "agreement 'svd-merseyside-2026', 'youth-violence-2026' is past its review date and grace "
-       "period"},
+       "agreement 'svd-merseyside-2026', 'youth-violence-2026', 'svd-merseyside-open-2026' is past "
+       "its review date and grace period"},
       {"HospitalPushTenDaysAfterReview", kEx, Push(kHospital, {"ed_attendance"}), kSvdReview + 10,
        kAllow, "push.party-contributes", "agreement 'svd-merseyside-2026'"},
       {"HospitalPushPastGrace", kEx, Push(kHospital, {"ed_attendance"}), kSvdReview + 31, kDeny,
-       "agreement.past-review", "agreement 'svd-merseyside-2026' is past its review date"},
+       "agreement.past-review",
+       "agreement 'svd-merseyside-2026', 'svd-merseyside-open-2026' is past its review date"},
       {"LapsedAgreementStillRefusesNonMembers", kEx,
        Query(kKhan, kYouth, kYouthPurpose, crime, {"borough"}), kYouthReview + 31, kDeny,
        "query.not-a-member", "not permitted to query under agreement 'youth-violence-2026'"},

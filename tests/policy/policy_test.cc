@@ -35,7 +35,7 @@ TEST_F(ExamplePolicyTest, LoadsWithoutWarnings) {
   EXPECT_THAT(policy_->warnings(), IsEmpty());
   EXPECT_EQ(policy_->proto().partnership(), "Merseyside Violence Reduction Partnership");
   EXPECT_EQ(policy_->proto().agencies_size(), 9);
-  EXPECT_EQ(policy_->proto().agreements_size(), 2);
+  EXPECT_EQ(policy_->proto().agreements_size(), 3);
 }
 
 TEST_F(ExamplePolicyTest, VersionIsSixteenHexDigitsAndDependsOnText) {
