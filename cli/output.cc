@@ -110,9 +110,12 @@ std::string RenderQueryResult(const v1::QueryResult& result, Format format) {
       absl::StrAppend(&out, "note: ", note, "\n");
     }
     if (result.differentially_private()) {
-      absl::StrAppend(&out, "privacy budget: epsilon ", result.epsilon_charged(),
-                      result.epsilon_charged() == 0 ? " (a repeat: same answer, no charge)" : "",
-                      " charged, ", result.epsilon_remaining(), " left\n");
+      absl::StrAppend(&out, "privacy budget: ",
+                      result.epsilon_charged() == 0
+                          ? std::string("a repeat of an earlier query on the same data, same "
+                                        "answer, nothing charged")
+                          : absl::StrCat("epsilon ", result.epsilon_charged(), " charged"),
+                      "; ", result.epsilon_remaining(), " left\n");
     }
     return out;
   }

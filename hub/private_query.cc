@@ -83,6 +83,9 @@ absl::StatusOr<v1::QueryResult> Exchange::PublishPrivately(
     privacy::NoiseSource noise = source("sum", m, group);
     return exact + noise.Laplace(per_measure / 2, std::max(1.0, bound * max_weight));
   };
+  // Suppression of small noisy counts is post-processing; hiding further cells to protect them
+  // would add nothing the noise does not already give, and would hide real figures.
+  publish.rules.secondary_suppression = false;
   std::string failed_rule;
   absl::StatusOr<v1::QueryResult> published =
       analytics::Publish(parsed, groups, publish, &failed_rule);
