@@ -155,6 +155,21 @@ void CompiledPredicate::EvaluateNode(const Node& node, size_t depth, size_t begi
       scratch[depth].resize(count);
       const bool is_and = node.kind == query::Expr::Kind::kAnd;
       for (size_t c = 1; c < node.children.size(); ++c) {
+        // A cohort lookup (a binary search) is only worth doing for rows still undecided.
+        const Node& child = node.children[c];
+        const bool negated = child.kind == query::Expr::Kind::kNot &&
+                             child.children[0].kind == query::Expr::Kind::kPersonIn;
+        if (is_and && (child.kind == query::Expr::Kind::kPersonIn || negated)) {
+          const ColumnCohort& cohort = *(negated ? child.children[0] : child).cohort;
+          const uint32_t* persons = table_->persons().data() + begin;
+          const int64_t* times = table_->event_times().data() + begin;
+          for (size_t i = 0; i < count; ++i) {
+            if (out[i] != kFalse && cohort.Contains(persons[i], times[i]) == negated) {
+              out[i] = kFalse;
+            }
+          }
+          continue;
+        }
         uint8_t* other = scratch[depth].data();
         EvaluateNode(node.children[c], depth + 1, begin, count, other, scratch);
         other = scratch[depth].data();  // the recursion may have grown `scratch`

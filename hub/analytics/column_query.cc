@@ -205,15 +205,25 @@ absl::StatusOr<std::unique_ptr<ColumnCohort>> BuildCohort(const QueryInputs& inp
     }
     return cohort;
   }
-  std::sort(members.begin(), members.end());
+  // Person ordinals are dense: a counting sort places each person's times, then each person's
+  // few times are sorted in place.
   cohort->offsets.assign(static_cast<size_t>(inputs.person_count) + 1, 0);
-  cohort->times.reserve(members.size());
   for (const auto& [person, time] : members) {
     ++cohort->offsets[person + 1];
-    cohort->times.push_back(time);
   }
   for (size_t p = 1; p < cohort->offsets.size(); ++p) {
     cohort->offsets[p] += cohort->offsets[p - 1];
+  }
+  cohort->times.resize(members.size());
+  std::vector<uint32_t> next(cohort->offsets.begin(), cohort->offsets.end() - 1);
+  for (const auto& [person, time] : members) {
+    cohort->times[next[person]++] = time;
+  }
+  for (size_t p = 0; p + 1 < cohort->offsets.size(); ++p) {
+    if (cohort->offsets[p + 1] - cohort->offsets[p] > 1) {
+      std::sort(cohort->times.begin() + cohort->offsets[p],
+                cohort->times.begin() + cohort->offsets[p + 1]);
+    }
   }
   return cohort;
 }
