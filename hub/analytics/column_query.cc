@@ -36,7 +36,9 @@ struct Plan {
   absl::optional<DatasetTable::Harm> harm;
   bool distinct = false;  // some aggregate counts distinct persons
   bool repeat = false;    // some aggregate is REPEAT_RATE
-  int bound = 0;          // contribution bound (0 = none)
+  // Distinct persons per group as bitmaps (words per group) when they fit, else sorted pairs.
+  size_t person_words = 0;
+  int bound = 0;  // contribution bound (0 = none)
 };
 
 // What one thread (or the bounded pass) accumulates.
@@ -47,6 +49,7 @@ struct Partial {
   std::vector<uint64_t> key_of_slot;
   absl::flat_hash_map<uint64_t, uint32_t> slot_of_key;  // sparse groups only
   std::vector<std::pair<uint64_t, uint32_t>> key_person;
+  std::vector<uint64_t> person_bits;  // by slot * person_words (dense groups only)
   std::vector<std::tuple<uint64_t, uint32_t, int64_t>> events;  // key, person, time
 
   uint32_t Slot(uint64_t key) {
@@ -76,6 +79,7 @@ Partial NewPartial(const Plan& plan) {
   if (partial.dense) {
     partial.count.assign(plan.group_space, 0);
     partial.harm.assign(plan.harm.has_value() ? plan.group_space : 0, 0);
+    partial.person_bits.assign(plan.person_words * plan.group_space, 0);
   }
   return partial;
 }
@@ -87,7 +91,9 @@ void AddRow(const Plan& plan, uint64_t key, uint32_t row, Partial& partial) {
     partial.harm[slot] += plan.harm->weight_by_code[plan.harm->codes[row]];
   }
   const uint32_t person = plan.table->persons().empty() ? 0 : plan.table->persons()[row];
-  if (plan.distinct) {
+  if (plan.person_words > 0) {
+    partial.person_bits[slot * plan.person_words + person / 64] |= uint64_t{1} << (person % 64);
+  } else if (plan.distinct) {
     partial.key_person.emplace_back(key, person);
   }
   if (plan.repeat) {
@@ -154,6 +160,9 @@ void Merge(Partial& into, Partial&& from) {
       into.count[target] += from.count[slot];
       into.harm[target] += from.harm[slot];
     }
+  }
+  for (size_t w = 0; w < from.person_bits.size(); ++w) {
+    into.person_bits[w] |= from.person_bits[w];
   }
   into.key_person.insert(into.key_person.end(), from.key_person.begin(), from.key_person.end());
   into.events.insert(into.events.end(), from.events.begin(), from.events.end());
@@ -328,6 +337,12 @@ absl::StatusOr<std::vector<ExactGroup>> RunColumnQuery(const QueryInputs& inputs
     }
     plan.group_space *= radix;
   }
+  // Bitmaps of persons cost group_space * persons / 8 bytes per thread: used up to 32 MB.
+  const size_t words = (static_cast<size_t>(inputs.person_count) + 63) / 64;
+  if (plan.distinct && plan.group_space <= kDenseGroupLimit &&
+      plan.group_space * words <= (size_t{32} << 20) / sizeof(uint64_t)) {
+    plan.person_words = words;
+  }
   std::function<int64_t(const std::vector<std::string>&)> population_of;
   for (const query::Aggregate& aggregate : plan.aggregates) {
     if ((aggregate.kind == AggregateKind::kRatePer1000CountStar ||
@@ -414,7 +429,17 @@ absl::StatusOr<std::vector<ExactGroup>> RunColumnQuery(const QueryInputs& inputs
 
   // Distinct persons and repeat persons per group key.
   absl::flat_hash_map<uint64_t, int64_t> distinct;
-  if (plan.distinct) {
+  if (plan.person_words > 0) {
+    for (uint64_t key = 0; key < plan.group_space; ++key) {
+      int64_t persons = 0;
+      for (size_t w = 0; w < plan.person_words; ++w) {
+        persons += __builtin_popcountll(total.person_bits[key * plan.person_words + w]);
+      }
+      if (persons > 0) {
+        distinct[key] = persons;
+      }
+    }
+  } else if (plan.distinct) {
     std::sort(total.key_person.begin(), total.key_person.end());
     for (size_t i = 0; i < total.key_person.size(); ++i) {
       if (i == 0 || total.key_person[i] != total.key_person[i - 1]) {
