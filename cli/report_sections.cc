@@ -68,6 +68,25 @@ std::string Unexpected(const v1::QueryResult& result, const std::string& name) {
                       "), so it is shown as a table only.</p>\n", ResultTable(result));
 }
 
+// The named analysis's result when it arrived with the expected columns; otherwise null, with
+// what to show instead (why it is missing, or the unexpected answer as a table) appended to
+// `problem`.
+const v1::QueryResult* ShapedResult(const ReportInput& input, const std::string& name,
+                                    const std::vector<std::string>& dims, int measures,
+                                    std::string& problem) {
+  std::string why;
+  const v1::QueryResult* result = Lookup(input, name, &why);
+  if (result == nullptr) {
+    absl::StrAppend(&problem, why);
+    return nullptr;
+  }
+  if (!Shaped(*result, dims, measures)) {
+    absl::StrAppend(&problem, Unexpected(*result, name));
+    return nullptr;
+  }
+  return result;
+}
+
 std::string Description(const std::string& name) {
   const Analysis* analysis = FindAnalysis(name);
   return analysis == nullptr ? ""
@@ -202,25 +221,14 @@ std::string TrendsSection(const ReportInput& input) {
                   "department admissions for assault by knife or sharp object, per month.</p>\n");
   std::vector<Series> series;
   std::string problems;
-  std::string why;
-  if (const v1::QueryResult* crime = Lookup(input, "home-office-knife-crime", &why)) {
-    if (Shaped(*crime, {"month"}, 1)) {
-      series.push_back(
-          {"police: knife-enabled serious violence", kPolice, MonthSeries(*crime, 0, 0)});
-    } else {
-      absl::StrAppend(&problems, Unexpected(*crime, "home-office-knife-crime"));
-    }
-  } else {
-    absl::StrAppend(&problems, why);
+  if (const v1::QueryResult* crime =
+          ShapedResult(input, "home-office-knife-crime", {"month"}, 1, problems)) {
+    series.push_back(
+        {"police: knife-enabled serious violence", kPolice, MonthSeries(*crime, 0, 0)});
   }
-  if (const v1::QueryResult* admissions = Lookup(input, "home-office-knife-admissions", &why)) {
-    if (Shaped(*admissions, {"month"}, 1)) {
-      series.push_back({"ED: knife-assault admissions", kHealth, MonthSeries(*admissions, 0, 0)});
-    } else {
-      absl::StrAppend(&problems, Unexpected(*admissions, "home-office-knife-admissions"));
-    }
-  } else {
-    absl::StrAppend(&problems, why);
+  if (const v1::QueryResult* admissions =
+          ShapedResult(input, "home-office-knife-admissions", {"month"}, 1, problems)) {
+    series.push_back({"ED: knife-assault admissions", kHealth, MonthSeries(*admissions, 0, 0)});
   }
   if (!series.empty()) {
     absl::StrAppend(&out,
@@ -264,13 +272,9 @@ std::string RatesSection(const ReportInput& input) {
   const std::string name = "rates-by-borough";
   std::string out =
       absl::StrCat(Heading("rates", "Rates per 1,000 population by borough"), Description(name));
-  std::string why;
-  const v1::QueryResult* result = Lookup(input, name, &why);
+  const v1::QueryResult* result = ShapedResult(input, name, {"borough"}, 2, out);
   if (result == nullptr) {
-    return absl::StrCat(out, why, "</section>\n");
-  }
-  if (!Shaped(*result, {"borough"}, 2)) {
-    return absl::StrCat(out, Unexpected(*result, name), "</section>\n");
+    return absl::StrCat(out, "</section>\n");
   }
   return absl::StrCat(out,
                       BarChart(Bars(*result, 1), {{"rate per 1,000", kPolice, {}}},
@@ -281,13 +285,9 @@ std::string RatesSection(const ReportInput& input) {
 std::string HourOfWeekSection(const ReportInput& input) {
   const std::string name = "hour-of-week";
   std::string out = absl::StrCat(Heading("hour-of-week", "Hour of the week"), Description(name));
-  std::string why;
-  const v1::QueryResult* result = Lookup(input, name, &why);
+  const v1::QueryResult* result = ShapedResult(input, name, {"hour_of_week"}, 1, out);
   if (result == nullptr) {
-    return absl::StrCat(out, why, "</section>\n");
-  }
-  if (!Shaped(*result, {"hour_of_week"}, 1)) {
-    return absl::StrCat(out, Unexpected(*result, name), "</section>\n");
+    return absl::StrCat(out, "</section>\n");
   }
   const std::vector<std::string> days = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
   std::vector<std::string> hours;
@@ -328,13 +328,9 @@ std::string HourOfWeekSection(const ReportInput& input) {
 std::string RepeatSection(const ReportInput& input) {
   const std::string name = "repeat-victimisation";
   std::string out = absl::StrCat(Heading("repeat", "Repeat victimisation"), Description(name));
-  std::string why;
-  const v1::QueryResult* result = Lookup(input, name, &why);
+  const v1::QueryResult* result = ShapedResult(input, name, {"borough"}, 2, out);
   if (result == nullptr) {
-    return absl::StrCat(out, why, "</section>\n");
-  }
-  if (!Shaped(*result, {"borough"}, 2)) {
-    return absl::StrCat(out, Unexpected(*result, name), "</section>\n");
+    return absl::StrCat(out, "</section>\n");
   }
   return absl::StrCat(out,
                       BarChart(Bars(*result, 1), {{"repeat victims", kPolice, {}}},
@@ -348,13 +344,9 @@ std::string OverlapSection(const ReportInput& input) {
   std::string out = absl::StrCat(
       Heading("overlap", "Cross-agency overlap: ED assault victims known and unknown to police"),
       Description(name));
-  std::string why;
-  const v1::QueryResult* result = Lookup(input, name, &why);
+  const v1::QueryResult* result = ShapedResult(input, name, {"means_of_assault"}, 3, out);
   if (result == nullptr) {
-    return absl::StrCat(out, why, "</section>\n");
-  }
-  if (!Shaped(*result, {"means_of_assault"}, 3)) {
-    return absl::StrCat(out, Unexpected(*result, name), "</section>\n");
+    return absl::StrCat(out, "</section>\n");
   }
   std::vector<BarRow> rows;
   for (const v1::ResultRow& row : result->rows()) {
