@@ -23,14 +23,22 @@
 #include "gtest/gtest.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/in_memory_record_store.h"
+#include "tests/testing/example_identities.h"
 #include "tests/testing/status_matchers.h"
 
 namespace confide::hub {
 namespace {
 
 using ::confide::testing::FakeClock;
+using ::confide::testing::Id;
 using ::confide::testing::InMemoryRecordStore;
 using ::confide::testing::IsOk;
+using ::confide::testing::kAnalyst;
+using ::confide::testing::kHospitalAgent;
+using ::confide::testing::kIg;
+using ::confide::testing::kPoliceAgent;
+using ::confide::testing::kTestHubSecret;
+using ::confide::testing::kYouthAnalyst;
 using ::confide::testing::StatusIs;
 using ::testing::AllOf;
 using ::testing::ContainsRegex;
@@ -41,27 +49,15 @@ using ::testing::Not;
 using ::testing::SizeIs;
 
 constexpr char kPolicyPath[] = CONFIDE_SOURCE_DIR "/deploy/policy/merseyside.textpb";
-constexpr char kPoliceAgent[] = "confide://agency/merseyside-police/agent";
-constexpr char kHospitalAgent[] = "confide://agency/liverpool-university-hospitals/agent";
-constexpr char kAnalyst[] = "confide://user/analyst/a.khan";
-constexpr char kYouthAnalyst[] = "confide://user/analyst/j.smith";
-constexpr char kIg[] = "confide://user/ig/r.patel";
 constexpr char kSvd[] = "svd-merseyside-2026";
 constexpr char kPurpose[] = "hotspot analysis";
 constexpr char kKeyVersion[] = "2026-1";  // the example policy's linkage key version
-constexpr char kSecret[] = "hub-secret-0123456789abcdef0123456789abcdef";
 // A value planted in bad input: it must never come back in an error or an audit event.
 constexpr char kPlanted[] = "Zebedee";
 
 const absl::Time kNow =
     absl::FromCivil(absl::CivilSecond(2026, 6, 1, 12, 0, 0), absl::UTCTimeZone());
 const int64_t kEventBase = (absl::CivilSecond(2025, 6, 6, 0, 0, 0) - absl::CivilSecond(1970, 1, 1));
-
-Identity Id(absl::string_view uri) {
-  absl::StatusOr<Identity> identity = ParseIdentity(uri);
-  EXPECT_THAT(identity, IsOk()) << uri;
-  return identity.value_or(Identity());
-}
 
 std::shared_ptr<const policy::Policy> LoadPolicy(absl::string_view text = "") {
   absl::StatusOr<std::shared_ptr<const policy::Policy>> loaded =
@@ -140,7 +136,7 @@ int64_t Nhs(int64_t count) {  // 1-7 suppressed, else rounded to the nearest 5
 
 // One hub: store, clock and exchange.
 struct Hub {
-  explicit Hub(std::shared_ptr<const policy::Policy> policy, std::string secret = kSecret,
+  explicit Hub(std::shared_ptr<const policy::Policy> policy, std::string secret = kTestHubSecret,
                ExchangeOptions options = {})
       : exchange(std::move(policy), store, store, clock, std::move(secret), options) {}
 
@@ -417,7 +413,7 @@ TEST_F(ExchangeTest, TokensUnderAKeyVersionThePolicyDoesNotListAreRefused) {
 }
 
 TEST_F(ExchangeTest, BatchAtTheRecordLimitIsAccepted) {
-  Hub small(policy_, kSecret, ExchangeOptions{.max_batch_records = 4});
+  Hub small(policy_, kTestHubSecret, ExchangeOptions{.max_batch_records = 4});
   EXPECT_THAT(small.PushPolice("four", {{"L8", 4}}), IsOk());
   EXPECT_THAT(small.PushPolice("five", {{"L8", 5}}),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("1 to 4 records")));

@@ -20,32 +20,28 @@
 #include "hub/exchange.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/in_memory_record_store.h"
+#include "tests/testing/example_identities.h"
 #include "tests/testing/status_matchers.h"
 
 namespace confide::hub {
 namespace {
 
 using ::confide::testing::FakeClock;
+using ::confide::testing::Id;
 using ::confide::testing::InMemoryRecordStore;
 using ::confide::testing::IsOk;
+using ::confide::testing::kAnalyst;
+using ::confide::testing::kHospitalAgent;
+using ::confide::testing::kPoliceAgent;
+using ::confide::testing::kTestHubSecret;
+using ::confide::testing::kYouthAnalyst;
 using ::confide::testing::StatusIs;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 
 constexpr char kPolicyPath[] = CONFIDE_SOURCE_DIR "/deploy/policy/merseyside.textpb";
-constexpr char kPolice[] = "confide://agency/merseyside-police/agent";
-constexpr char kHospital[] = "confide://agency/liverpool-university-hospitals/agent";
-constexpr char kAnalyst[] = "confide://user/analyst/a.khan";
-constexpr char kYouthAnalyst[] = "confide://user/analyst/j.smith";
-constexpr char kSecret[] = "hub-secret-0123456789abcdef0123456789abcdef";
 const int64_t kDayZero = absl::CivilSecond(2025, 1, 1, 0, 0, 0) - absl::CivilSecond(1970, 1, 1);
 constexpr int64_t kDay = 86400;
-
-Identity Id(absl::string_view uri) {
-  absl::StatusOr<Identity> identity = ParseIdentity(uri);
-  EXPECT_THAT(identity, IsOk()) << uri;
-  return identity.value_or(Identity());
-}
 
 // The example policy, its main agreement reviewed far enough ahead for retention to run.
 std::string PolicyText() {
@@ -134,7 +130,7 @@ class LinkedQueryExchangeTest : public ::testing::Test {
   std::shared_ptr<const policy::Policy> policy_ = LoadPolicy(PolicyText());
   InMemoryRecordStore store_;
   FakeClock clock_{absl::FromCivil(absl::CivilSecond(2026, 6, 1, 12, 0, 0), absl::UTCTimeZone())};
-  Exchange exchange_{policy_, store_, store_, clock_, kSecret};
+  Exchange exchange_{policy_, store_, store_, clock_, kTestHubSecret};
 };
 
 TEST_F(LinkedQueryExchangeTest, DistinctPersonsAndOverlapArePublishedUnderDisclosureControl) {
@@ -156,8 +152,8 @@ TEST_F(LinkedQueryExchangeTest, DistinctPersonsAndOverlapArePublishedUnderDisclo
     police.push_back(
         Wire(absl::StrCat("crime-", p), 50, {Token("name_dob_sex", absl::StrCat(p))}, false, p));
   }
-  Push(kHospital, Batch("ed-1", "ed_attendance", ed));
-  Push(kPolice, Batch("police-1", "police_crime", police));
+  Push(kHospitalAgent, Batch("ed-1", "ed_attendance", ed));
+  Push(kPoliceAgent, Batch("police-1", "police_crime", police));
 
   EXPECT_EQ(Published("SELECT COUNT(*), COUNT(DISTINCT person) FROM ed_attendance"), "40,30");
   EXPECT_EQ(Published("SELECT COUNT(*), COUNT(DISTINCT person) FROM ed_attendance WHERE person IN "
@@ -197,9 +193,9 @@ TEST_F(LinkedQueryExchangeTest, IndexFollowsWithdrawalRepushAndPurge) {
                            {Token("nhs", absl::StrCat(p)), Token("name_dob_sex", absl::StrCat(p))},
                            false, p));
   }
-  Push(kHospital, Batch("ed-1", "ed_attendance", ed));
-  Push(kPolice, Batch("bridges-1", "police_crime", {bridges.begin(), bridges.begin() + 20}));
-  Push(kPolice, Batch("bridges-2", "police_crime", {bridges.begin() + 20, bridges.end()}));
+  Push(kHospitalAgent, Batch("ed-1", "ed_attendance", ed));
+  Push(kPoliceAgent, Batch("bridges-1", "police_crime", {bridges.begin(), bridges.begin() + 20}));
+  Push(kPoliceAgent, Batch("bridges-2", "police_crime", {bridges.begin() + 20, bridges.end()}));
   const std::string persons = "SELECT COUNT(DISTINCT person) FROM ed_attendance";
   EXPECT_EQ(Published(persons), "40");
 
@@ -209,7 +205,7 @@ TEST_F(LinkedQueryExchangeTest, IndexFollowsWithdrawalRepushAndPurge) {
   for (int p = 0; p < 10; ++p) {
     withdraw.add_record_ids(bridges[p].record_id());
   }
-  ASSERT_THAT(exchange_.Withdraw(Id(kPolice), withdraw), IsOk());
+  ASSERT_THAT(exchange_.Withdraw(Id(kPoliceAgent), withdraw), IsOk());
   EXPECT_EQ(Published(persons), "50");
 
   // Re-pushing 10 more under the same record ids with only the NHS token splits 10 more.
@@ -217,19 +213,19 @@ TEST_F(LinkedQueryExchangeTest, IndexFollowsWithdrawalRepushAndPurge) {
   for (v1::WireRecord& record : corrected) {
     record.mutable_tokens()->DeleteSubrange(1, 1);
   }
-  Push(kPolice, Batch("corrections-1", "police_crime", corrected));
+  Push(kPoliceAgent, Batch("corrections-1", "police_crime", corrected));
   EXPECT_EQ(Published(persons), "60");
 
   // Withdrawing a whole batch by batch id splits the 20 it bridged... (bridges-2: 20..39).
   v1::WithdrawRequest by_batch;
   by_batch.set_dataset("police_crime");
   by_batch.add_batch_ids("bridges-2");
-  ASSERT_THAT(exchange_.Withdraw(Id(kPolice), by_batch), IsOk());
+  ASSERT_THAT(exchange_.Withdraw(Id(kPoliceAgent), by_batch), IsOk());
   EXPECT_EQ(Published(persons), "80");
 
   // ...and re-linking them, then letting retention purge the bridges (police records from day
   // 50 expire first), splits them again.
-  Push(kPolice, Batch("bridges-3", "police_crime", {bridges.begin() + 20, bridges.end()}));
+  Push(kPoliceAgent, Batch("bridges-3", "police_crime", {bridges.begin() + 20, bridges.end()}));
   EXPECT_EQ(Published(persons), "60");
   clock_.SetTime(absl::FromUnixSeconds(kDayZero + (50 + 2190 + 10) * kDay));
   CONFIDE_ASSERT_OK_AND_ASSIGN(int64_t purged, exchange_.RunRetention());
@@ -274,23 +270,23 @@ TEST_F(LinkedQueryExchangeTest, FailedWritesLeaveLinkedQueriesCorrect) {
     police.push_back(Wire(absl::StrCat("crime-", p), 90,
                           {Token("nhs", absl::StrCat(p < 10 ? p : 100 + p))}, false, p));
   }
-  Push(kHospital, Batch("ed-1", "ed_attendance", ed));
+  Push(kHospitalAgent, Batch("ed-1", "ed_attendance", ed));
   const std::string overlap =
       "SELECT COUNT(DISTINCT person) FROM ed_attendance WHERE person IN "
       "(SELECT person FROM police_crime)";
   EXPECT_EQ(Published(overlap), "0");
   store_.FailWrites(true);
-  EXPECT_THAT(exchange_.Push(Id(kPolice), Batch("police-1", "police_crime", police)),
+  EXPECT_THAT(exchange_.Push(Id(kPoliceAgent), Batch("police-1", "police_crime", police)),
               StatusIs(absl::StatusCode::kUnavailable));
   v1::WithdrawRequest withdraw;
   withdraw.set_dataset("ed_attendance");
   withdraw.add_record_ids(ed[0].record_id());
-  EXPECT_THAT(exchange_.Withdraw(Id(kHospital), withdraw),
+  EXPECT_THAT(exchange_.Withdraw(Id(kHospitalAgent), withdraw),
               StatusIs(absl::StatusCode::kUnavailable));
   store_.FailWrites(false);
-  Push(kPolice, Batch("police-1", "police_crime", police));
+  Push(kPoliceAgent, Batch("police-1", "police_crime", police));
   EXPECT_EQ(Published(overlap), "10");
-  ASSERT_THAT(exchange_.Withdraw(Id(kHospital), withdraw), IsOk());
+  ASSERT_THAT(exchange_.Withdraw(Id(kHospitalAgent), withdraw), IsOk());
   EXPECT_EQ(Published(overlap), "10");                                             // 9, rounded
   EXPECT_EQ(Published("SELECT COUNT(DISTINCT person) FROM ed_attendance"), "20");  // 19
 }
@@ -303,8 +299,8 @@ TEST_F(LinkedQueryExchangeTest, ANewRecipeRebuildsTheIndex) {
     police.push_back(
         Wire(absl::StrCat("crime-", p), 90, {Token("name_dob_sex", absl::StrCat(p))}, false, p));
   }
-  Push(kHospital, Batch("ed-1", "ed_attendance", ed));
-  Push(kPolice, Batch("police-1", "police_crime", police));
+  Push(kHospitalAgent, Batch("ed-1", "ed_attendance", ed));
+  Push(kPoliceAgent, Batch("police-1", "police_crime", police));
   const std::string overlap =
       "SELECT COUNT(DISTINCT person) FROM ed_attendance WHERE person IN "
       "(SELECT person FROM police_crime)";

@@ -23,6 +23,7 @@
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/fake_privacy_ledger.h"
 #include "tests/fakes/in_memory_record_store.h"
+#include "tests/testing/example_identities.h"
 #include "tests/testing/status_matchers.h"
 
 namespace confide::hub {
@@ -30,26 +31,21 @@ namespace {
 
 using ::confide::testing::FakeClock;
 using ::confide::testing::FakePrivacyLedger;
+using ::confide::testing::Id;
 using ::confide::testing::InMemoryRecordStore;
 using ::confide::testing::IsOk;
+using ::confide::testing::kAnalyst;
+using ::confide::testing::kPoliceAgent;
+using ::confide::testing::kTestHubSecret;
+using ::confide::testing::kYouthAnalyst;
 using ::confide::testing::StatusIs;
 using ::testing::HasSubstr;
 
 constexpr char kPolicyPath[] = CONFIDE_SOURCE_DIR "/deploy/policy/merseyside.textpb";
-constexpr char kPolice[] = "confide://agency/merseyside-police/agent";
-constexpr char kAnalyst[] = "confide://user/analyst/a.khan";
-constexpr char kOtherAnalyst[] = "confide://user/analyst/j.smith";
-constexpr char kSecret[] = "hub-secret-0123456789abcdef0123456789abcdef";
 constexpr char kOpen[] = "svd-merseyside-open-2026";
 constexpr char kMain[] = "svd-merseyside-2026";
 const int64_t kDayZero = absl::CivilSecond(2025, 1, 1, 0, 0, 0) - absl::CivilSecond(1970, 1, 1);
 constexpr int64_t kDay = 86400;
-
-Identity Id(absl::string_view uri) {
-  absl::StatusOr<Identity> identity = ParseIdentity(uri);
-  EXPECT_THAT(identity, IsOk()) << uri;
-  return identity.value_or(Identity());
-}
 
 std::shared_ptr<const policy::Policy> LoadPolicy(const std::string& budget) {
   std::ifstream in(kPolicyPath);
@@ -92,7 +88,7 @@ class PrivateQueryTest : public ::testing::Test {
     for (const v1::WireRecord& record : records) {
       *batch.add_records() = record;
     }
-    ASSERT_THAT(exchange_.Push(Id(kPolice), batch), IsOk());
+    ASSERT_THAT(exchange_.Push(Id(kPoliceAgent), batch), IsOk());
   }
   absl::StatusOr<v1::QueryResult> Query(const std::string& sql, const char* agreement = kOpen,
                                         const char* who = kAnalyst) {
@@ -119,7 +115,7 @@ class PrivateQueryTest : public ::testing::Test {
   InMemoryRecordStore store_;
   FakePrivacyLedger ledger_{store_};
   FakeClock clock_{absl::FromCivil(absl::CivilSecond(2026, 6, 1, 12, 0, 0), absl::UTCTimeZone())};
-  Exchange exchange_{policy_, store_, store_, clock_, kSecret, {}, nullptr, &ledger_};
+  Exchange exchange_{policy_, store_, store_, clock_, kTestHubSecret, {}, nullptr, &ledger_};
 };
 
 TEST_F(PrivateQueryTest, RatesHarmAndRepeatRatesArePublishedFromControlledCounts) {
@@ -169,7 +165,7 @@ TEST_F(PrivateQueryTest, NoisyAnswersRepeatExactlyAndCostNothingTheSecondTime) {
   EXPECT_DOUBLE_EQ(again.epsilon_charged(), 0);
   EXPECT_DOUBLE_EQ(again.epsilon_remaining(), 9.5);
   // Another analyst's noise is their own.
-  CONFIDE_ASSERT_OK_AND_ASSIGN(v1::QueryResult other, Query(sql, kOpen, kOtherAnalyst));
+  CONFIDE_ASSERT_OK_AND_ASSIGN(v1::QueryResult other, Query(sql, kOpen, kYouthAnalyst));
   EXPECT_DOUBLE_EQ(other.epsilon_remaining(), 9.5);
   // New data: a new answer, charged again.
   Push("b2", {Crime("late", 5000, 100, "L8", "robbery")});
@@ -177,7 +173,7 @@ TEST_F(PrivateQueryTest, NoisyAnswersRepeatExactlyAndCostNothingTheSecondTime) {
   EXPECT_DOUBLE_EQ(fresh.epsilon_charged(), 0.5);
   EXPECT_DOUBLE_EQ(fresh.epsilon_remaining(), 9.0);
   // A restarted hub (same secret, same records) gives the same answer at no cost.
-  Exchange restarted{policy_, store_, store_, clock_, kSecret, {}, nullptr, &ledger_};
+  Exchange restarted{policy_, store_, store_, clock_, kTestHubSecret, {}, nullptr, &ledger_};
   v1::QueryRequest request;
   request.set_agreement(kOpen);
   request.set_purpose("public strategic needs assessment");
@@ -236,7 +232,7 @@ TEST_F(PrivateQueryTest, TrackerPairsNeverPinDownASuppressedCount) {
   for (int s = 1; s <= 7; ++s) {
     for (int n = 40; n < 50; ++n) {
       InMemoryRecordStore store;
-      Exchange exchange{policy_, store, store, clock_, kSecret};
+      Exchange exchange{policy_, store, store, clock_, kTestHubSecret};
       std::vector<v1::WireRecord> records;
       for (int i = 0; i < n; ++i) {
         records.push_back(Crime(absl::StrCat("x", i), i, 10, "L8", "robbery", 30));
@@ -250,7 +246,7 @@ TEST_F(PrivateQueryTest, TrackerPairsNeverPinDownASuppressedCount) {
       for (const v1::WireRecord& record : records) {
         *batch.add_records() = record;
       }
-      ASSERT_THAT(exchange.Push(Id(kPolice), batch), IsOk());
+      ASSERT_THAT(exchange.Push(Id(kPoliceAgent), batch), IsOk());
       auto published = [&](const std::string& sql) -> int64_t {
         v1::QueryRequest request;
         request.set_agreement(kMain);
